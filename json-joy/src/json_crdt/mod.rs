@@ -1,0 +1,1 @@
+//! The JSON CRDT document model.

@@ -1,0 +1,1 @@
+//! Diffing a JSON value against a model into a patch (JS `JsonCrdtDiff`).

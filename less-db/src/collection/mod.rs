@@ -1,0 +1,1 @@
+//! Collection definitions: the builder, migrations and auto-fields.

@@ -1,0 +1,3 @@
+//! Indexes: definitions and the query planner.
+
+pub mod types;

@@ -1,0 +1,15 @@
+//! less-db: a local-first document store over `serde_json::Value`.
+//!
+//! Versioned schemas with migrations, SQLite storage with indexes and a query planner,
+//! CRDT records that merge across devices, and remote-change merging.
+
+pub mod collection;
+pub mod error;
+pub mod index;
+pub mod patch;
+pub mod query;
+pub mod schema;
+pub mod storage;
+pub mod types;
+
+pub use error::{LessDbError, Result};

@@ -1,0 +1,1 @@
+//! Filters and queries: types, JSON form, operators and in-memory execution.

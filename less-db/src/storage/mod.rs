@@ -1,0 +1,1 @@
+//! Storage: backend traits, the generic adapter and the SQLite backend.

@@ -1,0 +1,1 @@
+//! Cross-crate examples, scenario tests and trybuild cases live in this package.
