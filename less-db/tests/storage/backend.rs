@@ -1,0 +1,549 @@
+//! The SQLite backend on its own: layout, names, transactions, index scans.
+
+use less_db::error::{LessDbError, StorageError};
+use less_db::index::types::{FieldIndex, IndexDefinition, IndexField, SortDirection};
+use less_db::storage::sqlite::{Bound, IndexRange, ScanWindow, SqliteBackend};
+use less_db::types::SerializedRecord;
+use serde_json::{Value, json};
+
+fn field_index(
+    name: &str,
+    fields: &[(&str, SortDirection)],
+    unique: bool,
+    sparse: bool,
+) -> IndexDefinition {
+    IndexDefinition::Field(FieldIndex {
+        name: name.to_string(),
+        fields: fields
+            .iter()
+            .map(|(f, d)| IndexField {
+                field: (*f).to_string(),
+                order: *d,
+            })
+            .collect(),
+        unique,
+        sparse,
+    })
+}
+
+fn asc(name: &str, field: &str) -> IndexDefinition {
+    field_index(name, &[(field, SortDirection::Asc)], false, false)
+}
+
+fn record(collection: &str, id: &str, data: Value) -> SerializedRecord {
+    SerializedRecord {
+        id: id.to_string(),
+        collection: collection.to_string(),
+        version: 1,
+        data,
+        crdt: vec![7, 7],
+        pending_patches: vec![],
+        sequence: -1,
+        dirty: false,
+        deleted: false,
+        deleted_at: None,
+        meta: None,
+        computed: None,
+    }
+}
+
+fn backend_with(collection: &str, indexes: &[IndexDefinition]) -> SqliteBackend {
+    let b = SqliteBackend::open_in_memory().unwrap();
+    b.register_collection(collection, indexes).unwrap();
+    b
+}
+
+fn ids(records: &[SerializedRecord]) -> Vec<&str> {
+    records.iter().map(|r| r.id.as_str()).collect()
+}
+
+#[test]
+fn stored_json_keeps_its_key_order() {
+    let b = backend_with("notes", &[]);
+    b.put_record(&record(
+        "notes",
+        "n1",
+        json!({"zebra": 1, "apple": {"y": 2, "b": 3}, "mango": [3, 1]}),
+    ))
+    .unwrap();
+    let back = b.get_record("notes", "n1").unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_string(&back.data).unwrap(),
+        r#"{"zebra":1,"apple":{"y":2,"b":3},"mango":[3,1]}"#
+    );
+}
+
+#[test]
+fn every_column_round_trips() {
+    let b = backend_with("notes", &[]);
+    let mut r = record("notes", "n1", json!({"t": "x"}));
+    r.version = 3;
+    r.crdt = vec![1, 2, 3];
+    r.pending_patches = vec![4, 5];
+    r.sequence = 42;
+    r.dirty = true;
+    r.deleted = true;
+    r.deleted_at = Some("2024-05-01T10:00:00.000Z".into());
+    r.meta = Some(json!({"source": "test"}));
+    r.computed = Some(json!({"lower": "x"}));
+    b.put_record(&r).unwrap();
+    assert_eq!(b.get_record("notes", "n1").unwrap().unwrap(), r);
+}
+
+#[test]
+fn unregistered_collections_are_a_typed_error() {
+    let b = backend_with("notes", &[]);
+    for result in [
+        b.get_record("ghosts", "x").map(|_| ()),
+        b.put_record(&record("ghosts", "x", json!({}))),
+        b.count_live("ghosts").map(|_| ()),
+    ] {
+        assert!(
+            matches!(result, Err(LessDbError::Storage(StorageError::CollectionNotRegistered(ref c))) if c == "ghosts"),
+            "{result:?}"
+        );
+    }
+}
+
+#[test]
+fn names_that_could_inject_sql_are_rejected_before_any_sql_runs() {
+    let b = backend_with("notes", &[]);
+    for bad in [
+        "notes; DROP TABLE records_notes",
+        "a\"b",
+        "x' OR '1'='1",
+        "",
+        "1abc",
+        "a b",
+    ] {
+        assert!(
+            b.register_collection(bad, &[]).is_err(),
+            "collection {bad:?}"
+        );
+    }
+    for bad_field in ["a') IS NULL; --", "a b", "a..b", "$.x"] {
+        let idx = asc("ok", bad_field);
+        assert!(
+            b.register_collection("notes2", &[idx]).is_err(),
+            "field {bad_field:?}"
+        );
+    }
+    assert!(
+        b.register_collection("notes3", &[asc("bad name", "f")])
+            .is_err()
+    );
+    // A bad index passed straight to a scan is rejected too.
+    let evil = asc("x", "a') OR 1=1 --");
+    let range = IndexRange {
+        index: &evil,
+        equality: vec![json!(1)],
+        lower: None,
+        upper: None,
+        in_values: None,
+    };
+    assert!(
+        b.scan_index("notes", &range, &ScanWindow::default())
+            .is_err()
+    );
+    // Nothing was damaged.
+    b.put_record(&record("notes", "n", json!({}))).unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 1);
+    assert!(!b.has_collection("notes2"));
+    assert_eq!(b.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn values_are_bound_never_interpolated() {
+    let idx = asc("by_title", "title");
+    let b = backend_with("notes", std::slice::from_ref(&idx));
+    let sneaky = "'); DELETE FROM records_notes; --";
+    b.put_record(&record("notes", sneaky, json!({"title": sneaky})))
+        .unwrap();
+    let range = IndexRange {
+        index: &idx,
+        equality: vec![json!(sneaky)],
+        lower: None,
+        upper: None,
+        in_values: None,
+    };
+    let found = b
+        .scan_index("notes", &range, &ScanWindow::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(ids(&found), vec![sneaky]);
+    assert_eq!(b.count_live("notes").unwrap(), 1);
+}
+
+#[test]
+fn nested_transaction_failure_rolls_back_only_the_inner_part() {
+    let b = backend_with("notes", &[]);
+    b.run_in_transaction(|b| {
+        b.put_record(&record("notes", "outer", json!({})))?;
+        let inner: Result<(), LessDbError> = b.run_in_transaction(|b| {
+            b.put_record(&record("notes", "inner", json!({})))?;
+            Err(LessDbError::Internal("inner fails".into()))
+        });
+        assert!(inner.is_err());
+        Ok(())
+    })
+    .unwrap();
+    assert!(b.get_record("notes", "outer").unwrap().is_some());
+    assert!(b.get_record("notes", "inner").unwrap().is_none());
+
+    let failed: Result<(), LessDbError> = b.run_in_transaction(|b| {
+        b.put_record(&record("notes", "gone", json!({})))?;
+        Err(LessDbError::Internal("outer fails".into()))
+    });
+    assert!(failed.is_err());
+    assert!(b.get_record("notes", "gone").unwrap().is_none());
+}
+
+#[test]
+fn a_failing_record_in_put_records_writes_nothing() {
+    let b = backend_with("notes", &[]);
+    let batch = vec![
+        record("notes", "a", json!({})),
+        record("ghosts", "b", json!({})),
+    ];
+    assert!(b.put_records(&batch).is_err());
+    assert_eq!(b.count_live("notes").unwrap(), 0);
+}
+
+#[test]
+fn upsert_keeps_insertion_order_of_scans() {
+    let b = backend_with("notes", &[]);
+    for id in ["c", "a", "b"] {
+        b.put_record(&record("notes", id, json!({"v": 1}))).unwrap();
+    }
+    b.put_record(&record("notes", "c", json!({"v": 2})))
+        .unwrap();
+    let all = b.scan_records("notes", false, None, 0).unwrap();
+    assert_eq!(ids(&all), vec!["c", "a", "b"]);
+    assert_eq!(all[0].data["v"], 2);
+    let page = b.scan_records("notes", false, Some(1), 1).unwrap();
+    assert_eq!(ids(&page), vec!["a"]);
+}
+
+#[test]
+fn tombstones_are_hidden_from_live_scans_and_counts() {
+    let b = backend_with("notes", &[asc("by_n", "n")]);
+    let mut dead = record("notes", "dead", json!({"n": 1}));
+    dead.deleted = true;
+    b.put_record(&dead).unwrap();
+    b.put_record(&record("notes", "live", json!({"n": 1})))
+        .unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 1);
+    assert_eq!(
+        ids(&b.scan_records("notes", false, None, 0).unwrap()),
+        vec!["live"]
+    );
+    assert_eq!(b.scan_records("notes", true, None, 0).unwrap().len(), 2);
+}
+
+fn scored(b: &SqliteBackend) {
+    for (i, score) in [50, 10, 30, 20, 40, 30].iter().enumerate() {
+        b.put_record(&record(
+            "games",
+            &format!("g{i}"),
+            json!({"score": score, "team": if i % 2 == 0 { "red" } else { "blue" }}),
+        ))
+        .unwrap();
+    }
+}
+
+#[test]
+fn range_scans_honour_bounds_order_limit_and_offset() {
+    let idx = asc("by_score", "score");
+    let b = backend_with("games", std::slice::from_ref(&idx));
+    scored(&b);
+    let range = IndexRange {
+        index: &idx,
+        equality: vec![],
+        lower: Some(Bound {
+            value: json!(20),
+            inclusive: false,
+        }),
+        upper: Some(Bound {
+            value: json!(50),
+            inclusive: true,
+        }),
+        in_values: None,
+    };
+    let asc_all = b
+        .scan_index(
+            "games",
+            &range,
+            &ScanWindow {
+                order: Some(SortDirection::Asc),
+                limit: None,
+                offset: 0,
+            },
+        )
+        .unwrap()
+        .unwrap();
+    let scores: Vec<i64> = asc_all
+        .iter()
+        .map(|r| r.data["score"].as_i64().unwrap())
+        .collect();
+    assert_eq!(scores, vec![30, 30, 40, 50]);
+    // Ties keep insertion order.
+    assert_eq!(ids(&asc_all)[..2], ["g2", "g5"]);
+    let desc_page = b
+        .scan_index(
+            "games",
+            &range,
+            &ScanWindow {
+                order: Some(SortDirection::Desc),
+                limit: Some(2),
+                offset: 1,
+            },
+        )
+        .unwrap()
+        .unwrap();
+    let scores: Vec<i64> = desc_page
+        .iter()
+        .map(|r| r.data["score"].as_i64().unwrap())
+        .collect();
+    assert_eq!(scores, vec![40, 30]);
+    assert_eq!(b.count_index("games", &range).unwrap(), Some(4));
+}
+
+#[test]
+fn compound_index_equality_prefix_then_range_and_in_lists() {
+    let idx = field_index(
+        "by_team_score",
+        &[("team", SortDirection::Asc), ("score", SortDirection::Desc)],
+        false,
+        false,
+    );
+    let b = backend_with("games", std::slice::from_ref(&idx));
+    scored(&b);
+    let range = IndexRange {
+        index: &idx,
+        equality: vec![json!("red")],
+        lower: Some(Bound {
+            value: json!(20),
+            inclusive: true,
+        }),
+        upper: None,
+        in_values: None,
+    };
+    let rows = b
+        .scan_index(
+            "games",
+            &range,
+            &ScanWindow {
+                order: Some(SortDirection::Asc),
+                limit: None,
+                offset: 0,
+            },
+        )
+        .unwrap()
+        .unwrap();
+    // Index order of `score` is descending.
+    let scores: Vec<i64> = rows
+        .iter()
+        .map(|r| r.data["score"].as_i64().unwrap())
+        .collect();
+    assert_eq!(scores, vec![50, 40, 30]);
+
+    let in_list = IndexRange {
+        index: &idx,
+        equality: vec![],
+        lower: None,
+        upper: None,
+        in_values: Some(vec![json!("blue"), json!(null)]),
+    };
+    assert_eq!(b.count_index("games", &in_list).unwrap(), Some(3));
+
+    let too_long = IndexRange {
+        index: &idx,
+        equality: vec![json!("red"), json!(1), json!(2)],
+        lower: None,
+        upper: None,
+        in_values: None,
+    };
+    assert!(
+        b.scan_index("games", &too_long, &ScanWindow::default())
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn unique_checks_treat_null_as_a_value_unless_sparse() {
+    let strict = field_index("u_nick", &[("nick", SortDirection::Asc)], true, false);
+    let sparse = field_index("s_nick", &[("nick", SortDirection::Asc)], true, true);
+    let b = backend_with("people", &[strict.clone(), sparse.clone()]);
+    b.put_record(&record("people", "p1", json!({"nick": null})))
+        .unwrap();
+    b.put_record(&record("people", "p2", json!({"nick": "ace"})))
+        .unwrap();
+
+    let err = b
+        .check_unique_value("people", &strict, &json!({}), None, None)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        LessDbError::Storage(StorageError::UniqueConstraint { ref existing_id, ref index, .. }) if existing_id == "p1" && index == "u_nick"
+    ));
+    b.check_unique_value("people", &sparse, &json!({}), None, None)
+        .unwrap();
+    b.check_unique_value("people", &strict, &json!({"nick": "ace"}), None, Some("p2"))
+        .unwrap();
+    let err = b
+        .check_unique_value("people", &strict, &json!({"nick": "ace"}), None, Some("p1"))
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        LessDbError::Storage(StorageError::UniqueConstraint { ref value, .. }) if value == &json!("ace")
+    ));
+    // Tombstones do not hold values.
+    let mut gone = record("people", "p2", json!({"nick": "ace"}));
+    gone.deleted = true;
+    b.put_record(&gone).unwrap();
+    b.check_unique_value("people", &strict, &json!({"nick": "ace"}), None, None)
+        .unwrap();
+}
+
+#[test]
+fn compound_unique_conflicts_report_every_value() {
+    let idx = field_index(
+        "u_ab",
+        &[("a", SortDirection::Asc), ("b.c", SortDirection::Asc)],
+        true,
+        false,
+    );
+    let b = backend_with("pairs", std::slice::from_ref(&idx));
+    b.put_record(&record("pairs", "x", json!({"a": 1, "b": {"c": true}})))
+        .unwrap();
+    b.check_unique_value(
+        "pairs",
+        &idx,
+        &json!({"a": 1, "b": {"c": false}}),
+        None,
+        None,
+    )
+    .unwrap();
+    let err = b
+        .check_unique_value(
+            "pairs",
+            &idx,
+            &json!({"a": 1, "b": {"c": true}}),
+            None,
+            None,
+        )
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        LessDbError::Storage(StorageError::UniqueConstraint { ref value, .. }) if value == &json!([1, true])
+    ));
+}
+
+#[test]
+fn purge_by_age_spares_recent_and_undated_tombstones() {
+    let b = backend_with("notes", &[]);
+    for (id, at) in [
+        ("old", Some("2000-01-01T00:00:00Z")),
+        ("new", Some("2999-01-01T00:00:00.000Z")),
+        ("undated", None),
+    ] {
+        let mut r = record("notes", id, json!({}));
+        r.deleted = true;
+        r.deleted_at = at.map(String::from);
+        b.put_record(&r).unwrap();
+    }
+    b.put_record(&record("notes", "live", json!({}))).unwrap();
+    let cutoff = Some("2020-01-01T00:00:00.000Z");
+    assert_eq!(b.purge_tombstones("notes", cutoff, true).unwrap(), 1);
+    assert_eq!(b.scan_records("notes", true, None, 0).unwrap().len(), 4);
+    assert_eq!(b.purge_tombstones("notes", cutoff, false).unwrap(), 1);
+    assert!(b.get_record("notes", "old").unwrap().is_none());
+    assert_eq!(b.purge_tombstones("notes", None, false).unwrap(), 2);
+    assert_eq!(
+        ids(&b.scan_records("notes", true, None, 0).unwrap()),
+        vec!["live"]
+    );
+}
+
+#[test]
+fn meta_values_round_trip_and_overwrite() {
+    let b = SqliteBackend::open_in_memory().unwrap();
+    assert_eq!(b.meta("k").unwrap(), None);
+    b.set_meta_value("k", "1").unwrap();
+    b.set_meta_value("k", "2").unwrap();
+    assert_eq!(b.meta("k").unwrap().as_deref(), Some("2"));
+}
+
+#[test]
+fn reopening_a_file_upgrades_indexes_and_keeps_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    {
+        let b = SqliteBackend::open(&path).unwrap();
+        b.register_collection("games", &[asc("by_score", "score")])
+            .unwrap();
+        scored(&b);
+    }
+    let b = SqliteBackend::open(&path).unwrap();
+    // `by_score` changes its field, `by_team` is new.
+    let by_score = asc("by_score", "team");
+    let by_team = asc("by_team", "team");
+    b.register_collection("games", &[by_score.clone(), by_team])
+        .unwrap();
+    assert_eq!(b.count_live("games").unwrap(), 6);
+    let range = IndexRange {
+        index: &by_score,
+        equality: vec![json!("red")],
+        lower: None,
+        upper: None,
+        in_values: None,
+    };
+    assert_eq!(b.count_index("games", &range).unwrap(), Some(3));
+    assert_eq!(b.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn an_older_table_missing_columns_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE records_notes (id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL DEFAULT 1, data TEXT NOT NULL);
+             INSERT INTO records_notes (id, data) VALUES ('n1', '{\"b\":1,\"a\":2}');",
+        )
+        .unwrap();
+    }
+    let b = SqliteBackend::open(&path).unwrap();
+    b.register_collection("notes", &[]).unwrap();
+    let r = b.get_record("notes", "n1").unwrap().unwrap();
+    assert_eq!(serde_json::to_string(&r.data).unwrap(), r#"{"b":1,"a":2}"#);
+    assert_eq!(r.sequence, -1);
+    assert!(!r.deleted && r.crdt.is_empty() && r.computed.is_none());
+}
+
+#[test]
+fn corrupt_stored_json_is_a_corruption_error_naming_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite");
+    {
+        let b = SqliteBackend::open(&path).unwrap();
+        b.register_collection("notes", &[]).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO records_notes (id, data) VALUES ('bad', '{not json')",
+            [],
+        )
+        .unwrap();
+    }
+    let b = SqliteBackend::open(&path).unwrap();
+    b.register_collection("notes", &[]).unwrap();
+    let err = b.get_record("notes", "bad").unwrap_err();
+    assert!(matches!(
+        err,
+        LessDbError::Storage(StorageError::Corruption { ref id, ref field, .. }) if id == "bad" && field == "data"
+    ));
+}
