@@ -3,3 +3,9 @@
 pub mod types;
 
 pub use types::{Condition, Filter, Operator, Query, QueryResult, SortDirection, SortEntry};
+pub mod operators;
+
+pub use operators::{compare_values, deep_equals, get_field_value, matches_filter};
+pub mod execute;
+
+pub use execute::execute_query;

@@ -290,9 +290,7 @@ fn parse_filter(value: &Value, path: &str, depth: usize) -> Result<Filter, Query
         }
     }
     if items.len() == 1 && map.len() == 1 {
-        if let Some(only) = items.pop() {
-            return Ok(only);
-        }
+        return Ok(items.remove(0));
     }
     Ok(Filter::Object(items))
 }
@@ -499,7 +497,10 @@ fn parse_direction(v: &Value, path: &str) -> Result<SortDirection, QueryError> {
     match v.as_str() {
         Some("asc") => Ok(SortDirection::Asc),
         Some("desc") => Ok(SortDirection::Desc),
-        _ => Err(err(path, format!("expected \"asc\" or \"desc\", found {v}"))),
+        _ => Err(err(
+            path,
+            format!("expected \"asc\" or \"desc\", found {v}"),
+        )),
     }
 }
 
@@ -679,4 +680,66 @@ impl<'de> serde::Deserialize<'de> for SortEntry {
         let v = Value::deserialize(d)?;
         parse_sort_entry(&v, "$").map_err(serde::de::Error::custom)
     }
+}
+
+// ---------------------------------------------------------------------------------
+// Normalisation
+// ---------------------------------------------------------------------------------
+
+/// Parses any JS sort form (see [`parse_sort`]) into entries; `None` or `null` is no sort.
+pub fn normalize_sort(value: Option<&Value>) -> Result<Vec<SortEntry>, QueryError> {
+    value.map_or(Ok(Vec::new()), |v| parse_sort(v, "$"))
+}
+
+/// Turns field conditions whose name is a computed index into `$computed` conditions,
+/// at every level of the filter, so `{"emailLower": "a@b.c"}` can use the computed
+/// index `emailLower`. Dot paths never name computed indexes.
+pub fn normalize_computed_filter(filter: Filter, computed_names: &[&str]) -> Filter {
+    if computed_names.is_empty() {
+        return filter;
+    }
+    let rec = |items: Vec<Filter>| {
+        items
+            .into_iter()
+            .map(|f| normalize_computed_filter(f, computed_names))
+            .collect::<Vec<_>>()
+    };
+    match filter {
+        Filter::Object(items) => Filter::Object(computed_last(rec(items))),
+        Filter::And(items) => Filter::And(rec(items)),
+        Filter::Or(items) => Filter::Or(rec(items)),
+        Filter::Not(inner) => {
+            Filter::Not(Box::new(normalize_computed_filter(*inner, computed_names)))
+        }
+        Filter::Field { path, condition } if computed_names.contains(&path.as_str()) => {
+            Filter::Computed {
+                index: path,
+                condition,
+            }
+        }
+        other => other,
+    }
+}
+
+/// Groups the computed conditions of an object together (after the first one), the
+/// shape a parsed object has, so the JSON form round-trips.
+fn computed_last(items: Vec<Filter>) -> Vec<Filter> {
+    let Some(first) = items
+        .iter()
+        .position(|f| matches!(f, Filter::Computed { .. }))
+    else {
+        return items;
+    };
+    let (computed, rest): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .enumerate()
+        .partition(|(_, f)| matches!(f, Filter::Computed { .. }));
+    let mut out: Vec<Filter> = Vec::with_capacity(computed.len() + rest.len());
+    let mut rest = rest.into_iter().peekable();
+    while let Some((_, f)) = rest.next_if(|(i, _)| *i < first) {
+        out.push(f);
+    }
+    out.extend(computed.into_iter().map(|(_, f)| f));
+    out.extend(rest.map(|(_, f)| f));
+    out
 }
