@@ -20,10 +20,10 @@ use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde_json::Value;
 
 pub use conn::{Durability, SqliteOptions};
-pub use scan::{Bound, IndexRange, ScanWindow};
+pub use scan::ScanWindow;
 
 use crate::error::{LessDbError, StorageError};
-use crate::index::types::IndexDefinition;
+use crate::index::types::{IndexDefinition, IndexScan};
 use crate::types::SerializedRecord;
 use conn::{SharedConn, sql_err};
 use row::{RawRow, encode_json, json_to_sql};
@@ -311,11 +311,11 @@ impl SqliteBackend {
     pub fn scan_index(
         &self,
         collection: &str,
-        range: &IndexRange<'_>,
+        range: &IndexScan,
         window: &ScanWindow,
     ) -> Result<Option<Vec<SerializedRecord>>, LessDbError> {
         let _table = self.table(collection)?;
-        self.check_index_names(range.index)?;
+        self.check_index_names(&range.index)?;
         let Some(built) = scan::select_sql(collection, range, window) else {
             return Ok(None);
         };
@@ -326,10 +326,10 @@ impl SqliteBackend {
     pub fn count_index(
         &self,
         collection: &str,
-        range: &IndexRange<'_>,
+        range: &IndexScan,
     ) -> Result<Option<usize>, LessDbError> {
         let _table = self.table(collection)?;
-        self.check_index_names(range.index)?;
+        self.check_index_names(&range.index)?;
         let Some(built) = scan::count_sql(collection, range) else {
             return Ok(None);
         };

@@ -1,8 +1,10 @@
 //! The SQLite backend on its own: layout, names, transactions, index scans.
 
 use less_db::error::{LessDbError, StorageError};
-use less_db::index::types::{FieldIndex, IndexDefinition, IndexField, SortDirection};
-use less_db::storage::sqlite::{Bound, IndexRange, ScanWindow, SqliteBackend};
+use less_db::index::types::{
+    FieldIndex, IndexDefinition, IndexField, IndexScan, IndexScanType, RangeBound, SortDirection,
+};
+use less_db::storage::sqlite::{ScanWindow, SqliteBackend};
 use less_db::types::SerializedRecord;
 use serde_json::{Value, json};
 
@@ -45,6 +47,29 @@ fn record(collection: &str, id: &str, data: Value) -> SerializedRecord {
         meta: None,
         computed: None,
     }
+}
+
+fn scan(
+    index: &IndexDefinition,
+    equality: Vec<Value>,
+    lower: Option<RangeBound>,
+    upper: Option<RangeBound>,
+    in_values: Option<Vec<Value>>,
+    direction: SortDirection,
+) -> IndexScan {
+    IndexScan {
+        index: index.clone(),
+        scan_type: IndexScanType::Range,
+        equality,
+        lower,
+        upper,
+        in_values,
+        direction,
+    }
+}
+
+fn bound(value: Value, inclusive: bool) -> Option<RangeBound> {
+    Some(RangeBound { value, inclusive })
 }
 
 fn backend_with(collection: &str, indexes: &[IndexDefinition]) -> SqliteBackend {
@@ -134,13 +159,7 @@ fn names_that_could_inject_sql_are_rejected_before_any_sql_runs() {
     );
     // A bad index passed straight to a scan is rejected too.
     let evil = asc("x", "a') OR 1=1 --");
-    let range = IndexRange {
-        index: &evil,
-        equality: vec![json!(1)],
-        lower: None,
-        upper: None,
-        in_values: None,
-    };
+    let range = scan(&evil, vec![json!(1)], None, None, None, SortDirection::Asc);
     assert!(
         b.scan_index("notes", &range, &ScanWindow::default())
             .is_err()
@@ -159,13 +178,14 @@ fn values_are_bound_never_interpolated() {
     let sneaky = "'); DELETE FROM records_notes; --";
     b.put_record(&record("notes", sneaky, json!({"title": sneaky})))
         .unwrap();
-    let range = IndexRange {
-        index: &idx,
-        equality: vec![json!(sneaky)],
-        lower: None,
-        upper: None,
-        in_values: None,
-    };
+    let range = scan(
+        &idx,
+        vec![json!(sneaky)],
+        None,
+        None,
+        None,
+        SortDirection::Asc,
+    );
     let found = b
         .scan_index("notes", &range, &ScanWindow::default())
         .unwrap()
@@ -256,25 +276,20 @@ fn range_scans_honour_bounds_order_limit_and_offset() {
     let idx = asc("by_score", "score");
     let b = backend_with("games", std::slice::from_ref(&idx));
     scored(&b);
-    let range = IndexRange {
-        index: &idx,
-        equality: vec![],
-        lower: Some(Bound {
-            value: json!(20),
-            inclusive: false,
-        }),
-        upper: Some(Bound {
-            value: json!(50),
-            inclusive: true,
-        }),
-        in_values: None,
-    };
+    let range = scan(
+        &idx,
+        vec![],
+        bound(json!(20), false),
+        bound(json!(50), true),
+        None,
+        SortDirection::Asc,
+    );
     let asc_all = b
         .scan_index(
             "games",
             &range,
             &ScanWindow {
-                order: Some(SortDirection::Asc),
+                ordered: true,
                 limit: None,
                 offset: 0,
             },
@@ -288,12 +303,16 @@ fn range_scans_honour_bounds_order_limit_and_offset() {
     assert_eq!(scores, vec![30, 30, 40, 50]);
     // Ties keep insertion order.
     assert_eq!(ids(&asc_all)[..2], ["g2", "g5"]);
+    let backwards = IndexScan {
+        direction: SortDirection::Desc,
+        ..range.clone()
+    };
     let desc_page = b
         .scan_index(
             "games",
-            &range,
+            &backwards,
             &ScanWindow {
-                order: Some(SortDirection::Desc),
+                ordered: true,
                 limit: Some(2),
                 offset: 1,
             },
@@ -318,22 +337,20 @@ fn compound_index_equality_prefix_then_range_and_in_lists() {
     );
     let b = backend_with("games", std::slice::from_ref(&idx));
     scored(&b);
-    let range = IndexRange {
-        index: &idx,
-        equality: vec![json!("red")],
-        lower: Some(Bound {
-            value: json!(20),
-            inclusive: true,
-        }),
-        upper: None,
-        in_values: None,
-    };
+    let range = scan(
+        &idx,
+        vec![json!("red")],
+        bound(json!(20), true),
+        None,
+        None,
+        SortDirection::Asc,
+    );
     let rows = b
         .scan_index(
             "games",
             &range,
             &ScanWindow {
-                order: Some(SortDirection::Asc),
+                ordered: true,
                 limit: None,
                 offset: 0,
             },
@@ -347,22 +364,24 @@ fn compound_index_equality_prefix_then_range_and_in_lists() {
         .collect();
     assert_eq!(scores, vec![50, 40, 30]);
 
-    let in_list = IndexRange {
-        index: &idx,
-        equality: vec![],
-        lower: None,
-        upper: None,
-        in_values: Some(vec![json!("blue"), json!(null)]),
-    };
+    let in_list = scan(
+        &idx,
+        vec![],
+        None,
+        None,
+        Some(vec![json!("blue"), json!(null)]),
+        SortDirection::Asc,
+    );
     assert_eq!(b.count_index("games", &in_list).unwrap(), Some(3));
 
-    let too_long = IndexRange {
-        index: &idx,
-        equality: vec![json!("red"), json!(1), json!(2)],
-        lower: None,
-        upper: None,
-        in_values: None,
-    };
+    let too_long = scan(
+        &idx,
+        vec![json!("red"), json!(1), json!(2)],
+        None,
+        None,
+        None,
+        SortDirection::Asc,
+    );
     assert!(
         b.scan_index("games", &too_long, &ScanWindow::default())
             .unwrap()
@@ -492,13 +511,14 @@ fn reopening_a_file_upgrades_indexes_and_keeps_rows() {
     b.register_collection("games", &[by_score.clone(), by_team])
         .unwrap();
     assert_eq!(b.count_live("games").unwrap(), 6);
-    let range = IndexRange {
-        index: &by_score,
-        equality: vec![json!("red")],
-        lower: None,
-        upper: None,
-        in_values: None,
-    };
+    let range = scan(
+        &by_score,
+        vec![json!("red")],
+        None,
+        None,
+        None,
+        SortDirection::Asc,
+    );
     assert_eq!(b.count_index("games", &range).unwrap(), Some(3));
     assert_eq!(b.integrity_check().unwrap(), "ok");
 }

@@ -6,31 +6,13 @@ use serde_json::Value;
 
 use super::ddl::{RECORD_COLUMNS, direction_sql, index_columns, table_name};
 use super::row::json_to_sql;
-use crate::index::types::{IndexDefinition, SortDirection};
+use crate::index::types::{IndexScan, SortDirection};
 
-/// One bound of a range condition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bound {
-    pub value: Value,
-    pub inclusive: bool,
-}
-
-/// What an index scan selects: equality on the leading index columns, then either a
-/// range or an `IN` list on the next column. Tombstones are never selected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndexRange<'a> {
-    pub index: &'a IndexDefinition,
-    pub equality: Vec<Value>,
-    pub lower: Option<Bound>,
-    pub upper: Option<Bound>,
-    pub in_values: Option<Vec<Value>>,
-}
-
-/// How the rows of a scan come back.
+/// How the rows of an index scan come back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ScanWindow {
-    /// `Some(d)`: in index order (walked backwards for `Desc`); `None`: any order.
-    pub order: Option<SortDirection>,
+    /// `true`: in the scan's index order (its `direction`); `false`: any order.
+    pub ordered: bool,
     pub limit: Option<usize>,
     pub offset: usize,
 }
@@ -42,8 +24,8 @@ pub(super) struct BuiltSql {
 }
 
 /// `None` when the scan names more columns than the index has.
-fn where_clause(range: &IndexRange<'_>) -> Option<(String, Vec<SqlValue>)> {
-    let cols = index_columns(range.index);
+fn where_clause(range: &IndexScan) -> Option<(String, Vec<SqlValue>)> {
+    let cols = index_columns(&range.index);
     let mut conds = vec!["deleted = 0".to_string()];
     let mut params = Vec::new();
     for (value, (expr, _)) in range.equality.iter().zip(&cols) {
@@ -83,13 +65,13 @@ fn where_clause(range: &IndexRange<'_>) -> Option<(String, Vec<SqlValue>)> {
     Some((conds.join(" AND "), params))
 }
 
-fn order_by(range: &IndexRange<'_>, direction: SortDirection) -> String {
-    let backwards = direction == SortDirection::Desc;
+fn order_by(range: &IndexScan) -> String {
+    let backwards = range.direction == SortDirection::Desc;
     let flip = |d: SortDirection| match (d, backwards) {
         (SortDirection::Asc, false) | (SortDirection::Desc, true) => SortDirection::Asc,
         _ => SortDirection::Desc,
     };
-    let mut terms: Vec<String> = index_columns(range.index)
+    let mut terms: Vec<String> = index_columns(&range.index)
         .into_iter()
         .skip(range.equality.len())
         .map(|(expr, d)| format!("{expr} {}", direction_sql(flip(d))))
@@ -102,7 +84,7 @@ fn order_by(range: &IndexRange<'_>, direction: SortDirection) -> String {
 
 pub(super) fn select_sql(
     collection: &str,
-    range: &IndexRange<'_>,
+    range: &IndexScan,
     window: &ScanWindow,
 ) -> Option<BuiltSql> {
     let (cond, mut params) = where_clause(range)?;
@@ -110,9 +92,9 @@ pub(super) fn select_sql(
         "SELECT {RECORD_COLUMNS} FROM {} WHERE {cond}",
         table_name(collection)
     );
-    if let Some(d) = window.order {
+    if window.ordered {
         sql.push_str(" ORDER BY ");
-        sql.push_str(&order_by(range, d));
+        sql.push_str(&order_by(range));
     }
     if window.limit.is_some() || window.offset > 0 {
         sql.push_str(" LIMIT ? OFFSET ?");
@@ -122,7 +104,7 @@ pub(super) fn select_sql(
     Some(BuiltSql { sql, params })
 }
 
-pub(super) fn count_sql(collection: &str, range: &IndexRange<'_>) -> Option<BuiltSql> {
+pub(super) fn count_sql(collection: &str, range: &IndexScan) -> Option<BuiltSql> {
     let (cond, params) = where_clause(range)?;
     Some(BuiltSql {
         sql: format!(
