@@ -289,7 +289,9 @@ fn parse_filter(value: &Value, path: &str, depth: usize) -> Result<Filter, Query
             }),
         }
     }
-    if items.len() == 1 && map.len() == 1 {
+    // One clause stands alone (an empty `$computed` adds none), so the written form
+    // parses back to the same tree.
+    if items.len() == 1 {
         return Ok(items.remove(0));
     }
     Ok(Filter::Object(items))

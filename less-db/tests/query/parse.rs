@@ -247,6 +247,13 @@ fn to_value_writes_the_original_form() {
 }
 
 #[test]
+fn empty_computed_beside_one_field_round_trips() {
+    let got = f(json!({"$computed": {}, "filter": null}));
+    assert_eq!(got, Filter::eq("filter", Value::Null));
+    assert_eq!(f(got.to_value()), got);
+}
+
+#[test]
 fn filter_serde_goes_through_the_json_form() {
     let filter = f(json!({"age": {"$gt": 30}, "name": "A"}));
     let text = serde_json::to_string(&filter).unwrap();
