@@ -251,10 +251,23 @@ impl Filter {
 
     /// Writes the JSON form; `Filter::from_value(&f.to_value())` gives `f` back for
     /// every parsed filter.
+    ///
+    /// A hand-built object whose clauses would share a key is written as
+    /// `{"$and": [..]}` of its clauses instead, which keeps its meaning.
     pub fn to_value(&self) -> Value {
         let mut map = Map::new();
-        write_entry(self, &mut map);
-        Value::Object(map)
+        if write_entry(self, &mut map) {
+            return Value::Object(map);
+        }
+        match self {
+            Filter::Object(items) => {
+                let mut m = Map::new();
+                m.insert("$and".into(), filter_list_value(items));
+                Value::Object(m)
+            }
+            // A lone field with an unwritable path: write what we can.
+            _ => Value::Object(map),
+        }
     }
 }
 
@@ -407,27 +420,31 @@ fn parse_operator(op: &str, v: &Value, path: &str) -> Result<Operator, QueryErro
 // Writing
 // ---------------------------------------------------------------------------------
 
-fn write_entry(filter: &Filter, map: &mut Map<String, Value>) {
+/// Writes one clause into an object; `false` when it would overwrite a key already
+/// written (possible only in hand-built filters).
+fn write_entry(filter: &Filter, map: &mut Map<String, Value>) -> bool {
     match filter {
-        Filter::Object(items) => items.iter().for_each(|f| write_entry(f, map)),
-        Filter::And(items) => {
-            map.insert("$and".into(), filter_list_value(items));
-        }
-        Filter::Or(items) => {
-            map.insert("$or".into(), filter_list_value(items));
-        }
-        Filter::Not(inner) => {
-            map.insert("$not".into(), inner.to_value());
-        }
+        Filter::Object(items) => items.iter().all(|f| write_entry(f, map)),
+        Filter::And(items) => map
+            .insert("$and".into(), filter_list_value(items))
+            .is_none(),
+        Filter::Or(items) => map.insert("$or".into(), filter_list_value(items)).is_none(),
+        Filter::Not(inner) => map.insert("$not".into(), inner.to_value()).is_none(),
         Filter::Field { path, condition } => {
-            map.insert(path.clone(), condition.to_value());
+            // An operator-like or empty path could not be parsed back as a field.
+            !path.is_empty()
+                && !path.starts_with('$')
+                && map.insert(path.clone(), condition.to_value()).is_none()
         }
         Filter::Computed { index, condition } => {
             let entry = map
                 .entry("$computed")
                 .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(computed) = entry {
-                computed.insert(index.clone(), condition.to_value());
+            match entry {
+                Value::Object(computed) => computed
+                    .insert(index.clone(), condition.to_value())
+                    .is_none(),
+                _ => false,
             }
         }
     }

@@ -254,6 +254,26 @@ fn empty_computed_beside_one_field_round_trips() {
 }
 
 #[test]
+fn hand_built_object_with_repeated_field_is_written_as_and() {
+    let built = Filter::Object(vec![
+        Filter::ops("age", vec![Operator::Gt(json!(1))]),
+        Filter::ops("age", vec![Operator::Lt(json!(9))]),
+    ]);
+    let v = built.to_value();
+    assert_eq!(
+        v,
+        json!({"$and": [{"age": {"$gt": 1}}, {"age": {"$lt": 9}}]})
+    );
+    let back = f(v);
+    let rec = json!({"age": 5});
+    assert_eq!(
+        less_db::query::matches_filter(&rec, &back),
+        less_db::query::matches_filter(&rec, &built)
+    );
+    assert!(!less_db::query::matches_filter(&json!({"age": 10}), &back));
+}
+
+#[test]
 fn filter_serde_goes_through_the_json_form() {
     let filter = f(json!({"age": {"$gt": 30}, "name": "A"}));
     let text = serde_json::to_string(&filter).unwrap();
