@@ -185,7 +185,7 @@ impl<'a> Tx<'a> {
         if self.outer {
             let n = self.state.commits.get() + 1;
             self.state.commits.set(n);
-            if n % OPTIMIZE_EVERY_COMMITS == 0 {
+            if n.is_multiple_of(OPTIMIZE_EVERY_COMMITS) {
                 let _ = self.state.conn.execute_batch("PRAGMA optimize");
             }
         }
