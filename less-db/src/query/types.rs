@@ -762,3 +762,53 @@ fn computed_last(items: Vec<Filter>) -> Vec<Filter> {
     out.extend(rest.map(|(_, f)| f));
     out
 }
+
+// ---------------------------------------------------------------------------------
+// Referenced fields (for reactive invalidation)
+// ---------------------------------------------------------------------------------
+
+/// The record fields and computed indexes a query reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueryFields {
+    /// Dot paths named by the filter or the sort.
+    pub fields: std::collections::BTreeSet<String>,
+    /// Computed indexes named by `$computed` conditions. A change to any field may
+    /// change a computed value, so a query with any of these depends on every field.
+    pub computed: std::collections::BTreeSet<String>,
+}
+
+impl QueryFields {
+    pub fn has_computed(&self) -> bool {
+        !self.computed.is_empty()
+    }
+}
+
+impl Filter {
+    /// Adds the field paths and computed index names this filter reads, at every level.
+    pub fn collect_fields(&self, out: &mut QueryFields) {
+        match self {
+            Filter::Object(items) | Filter::And(items) | Filter::Or(items) => {
+                items.iter().for_each(|f| f.collect_fields(out));
+            }
+            Filter::Not(inner) => inner.collect_fields(out),
+            Filter::Field { path, .. } => {
+                out.fields.insert(path.clone());
+            }
+            Filter::Computed { index, .. } => {
+                out.computed.insert(index.clone());
+            }
+        }
+    }
+}
+
+impl Query {
+    /// The fields the query's filter and sort read; limit and offset read none.
+    pub fn fields(&self) -> QueryFields {
+        let mut out = QueryFields::default();
+        if let Some(f) = &self.filter {
+            f.collect_fields(&mut out);
+        }
+        out.fields.extend(self.sort.iter().map(|e| e.field.clone()));
+        out
+    }
+}

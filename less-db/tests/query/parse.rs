@@ -466,3 +466,64 @@ fn normalized_filter_round_trips_through_json() {
     let got = normalize_computed_filter(filter, &["k", "j"]);
     assert_eq!(Filter::from_value(&got.to_value()).unwrap(), got);
 }
+
+// ---------------------------------------------------------------- referenced fields
+
+fn fields_of(v: Value) -> less_db::query::types::QueryFields {
+    Query::from_value(&v).unwrap().fields()
+}
+
+fn set(items: &[&str]) -> std::collections::BTreeSet<String> {
+    items.iter().map(|s| (*s).to_string()).collect()
+}
+
+#[test]
+fn empty_query_reads_no_fields() {
+    let got = fields_of(json!({}));
+    assert!(got.fields.is_empty());
+    assert!(!got.has_computed());
+}
+
+#[test]
+fn top_level_filter_fields_are_read() {
+    assert_eq!(
+        fields_of(json!({"filter": {"name": "A", "age": 30}})).fields,
+        set(&["age", "name"])
+    );
+}
+
+#[test]
+fn fields_inside_logical_operators_are_read() {
+    let got =
+        fields_of(json!({"filter": {"$and": [{"$or": [{"a": 1}, {"b": 2}]}, {"$not": {"c": 3}}]}}));
+    assert_eq!(got.fields, set(&["a", "b", "c"]));
+}
+
+#[test]
+fn operator_keys_are_not_fields() {
+    let got = fields_of(json!({"filter": {"age": {"$gt": 18, "$lt": 65}}}));
+    assert_eq!(got.fields, set(&["age"]));
+}
+
+#[test]
+fn sort_fields_are_read_once() {
+    let got = fields_of(
+        json!({"filter": {"name": "A"}, "sort": ["name", {"field": "createdAt", "direction": "desc"}]}),
+    );
+    assert_eq!(got.fields, set(&["createdAt", "name"]));
+}
+
+#[test]
+fn computed_conditions_are_flagged_anywhere() {
+    let got =
+        fields_of(json!({"filter": {"$and": [{"name": "A"}, {"$computed": {"emailLower": "a"}}]}}));
+    assert!(got.has_computed());
+    assert_eq!(got.computed, set(&["emailLower"]));
+    assert_eq!(got.fields, set(&["name"]));
+}
+
+#[test]
+fn limit_and_offset_read_no_fields() {
+    let got = fields_of(json!({"limit": 10, "offset": 20}));
+    assert!(got.fields.is_empty() && !got.has_computed());
+}
