@@ -1,0 +1,177 @@
+//! The seven JSON CRDT node kinds. Nodes refer to their children by id; look children
+//! up with [`crate::json_crdt::Model::node`].
+
+use std::collections::HashMap;
+
+use super::rga::Rga;
+use crate::json_crdt_patch::clock::Timestamp;
+use crate::json_crdt_patch::operations::ConValue;
+
+/// `con`: an immutable constant (or a reference to a timestamp).
+#[derive(Debug, Clone)]
+pub struct ConNode {
+    pub id: Timestamp,
+    pub val: ConValue,
+}
+
+/// `val`: a last-writer-wins register holding the id of another node.
+#[derive(Debug, Clone)]
+pub struct ValNode {
+    pub id: Timestamp,
+    /// Current value; the origin `(0, 0)` means "unset" (JS `undefined`).
+    pub val: Timestamp,
+}
+
+/// `obj`: a map of last-writer-wins registers, keys in first-insertion order.
+#[derive(Debug, Clone)]
+pub struct ObjNode {
+    pub id: Timestamp,
+    keys: Vec<(String, Timestamp)>,
+    pos: HashMap<String, usize>,
+}
+
+impl ObjNode {
+    pub fn new(id: Timestamp) -> Self {
+        Self {
+            id,
+            keys: Vec::new(),
+            pos: HashMap::new(),
+        }
+    }
+
+    /// Keys and the ids of their values, in JS `Map` order. Deleted keys stay, pointing
+    /// to a `con` node holding `undefined`.
+    pub fn entries(&self) -> &[(String, Timestamp)] {
+        &self.keys
+    }
+
+    pub fn get(&self, key: &str) -> Option<Timestamp> {
+        self.pos.get(key).map(|&i| self.keys[i].1)
+    }
+
+    /// Sets `key` to `id` if `id` is newer than the current value; returns the
+    /// replaced id.
+    pub(crate) fn put(&mut self, key: &str, id: Timestamp) -> Option<Timestamp> {
+        match self.pos.get(key) {
+            Some(&i) => {
+                let cur = self.keys[i].1;
+                if super::rga::compare(cur, id) != std::cmp::Ordering::Less {
+                    return None;
+                }
+                self.keys[i].1 = id;
+                Some(cur)
+            }
+            None => {
+                self.pos.insert(key.to_owned(), self.keys.len());
+                self.keys.push((key.to_owned(), id));
+                None
+            }
+        }
+    }
+
+    /// Adds a key as read from a binary model (later duplicates overwrite in place).
+    pub(crate) fn push_decoded(&mut self, key: String, id: Timestamp) {
+        match self.pos.get(&key) {
+            Some(&i) => self.keys[i].1 = id,
+            None => {
+                self.pos.insert(key.clone(), self.keys.len());
+                self.keys.push((key, id));
+            }
+        }
+    }
+}
+
+/// `vec`: a fixed-index tuple of last-writer-wins registers.
+#[derive(Debug, Clone)]
+pub struct VecNode {
+    pub id: Timestamp,
+    /// Element ids by index; `None` for never-set slots.
+    pub elements: Vec<Option<Timestamp>>,
+}
+
+impl VecNode {
+    pub(crate) fn put(&mut self, index: usize, id: Timestamp) -> Option<Timestamp> {
+        if let Some(Some(cur)) = self.elements.get(index)
+            && super::rga::compare(*cur, id) != std::cmp::Ordering::Less
+        {
+            return None;
+        }
+        if index >= self.elements.len() {
+            self.elements.resize(index + 1, None);
+        }
+        self.elements[index].replace(id)
+    }
+}
+
+/// `str`: an RGA of UTF-16 code units.
+pub type StrNode = Rga<Vec<u16>>;
+/// `bin`: an RGA of bytes.
+pub type BinNode = Rga<Vec<u8>>;
+/// `arr`: an RGA of element node ids.
+pub type ArrNode = Rga<Vec<Timestamp>>;
+
+/// Any JSON CRDT node.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Con(ConNode),
+    Val(ValNode),
+    Obj(ObjNode),
+    Vec(VecNode),
+    Str(StrNode),
+    Bin(BinNode),
+    Arr(ArrNode),
+}
+
+impl Node {
+    pub fn id(&self) -> Timestamp {
+        match self {
+            Node::Con(n) => n.id,
+            Node::Val(n) => n.id,
+            Node::Obj(n) => n.id,
+            Node::Vec(n) => n.id,
+            Node::Str(n) => n.id,
+            Node::Bin(n) => n.id,
+            Node::Arr(n) => n.id,
+        }
+    }
+
+    /// JS node name: `con`, `val`, `obj`, `vec`, `str`, `bin` or `arr`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Node::Con(_) => "con",
+            Node::Val(_) => "val",
+            Node::Obj(_) => "obj",
+            Node::Vec(_) => "vec",
+            Node::Str(_) => "str",
+            Node::Bin(_) => "bin",
+            Node::Arr(_) => "arr",
+        }
+    }
+
+    /// Calls `f` with the id of every child (JS `children`).
+    pub fn for_each_child(&self, mut f: impl FnMut(Timestamp)) {
+        match self {
+            Node::Val(n) => f(n.val),
+            Node::Obj(n) => n.entries().iter().for_each(|(_, id)| f(*id)),
+            Node::Vec(n) => n.elements.iter().flatten().for_each(|id| f(*id)),
+            Node::Arr(n) => n
+                .chunks()
+                .filter(|c| !c.del)
+                .for_each(|c| c.data.iter().for_each(|id| f(*id))),
+            Node::Con(_) | Node::Str(_) | Node::Bin(_) => {}
+        }
+    }
+
+    fn fork(&self) -> Node {
+        match self {
+            Node::Str(n) => Node::Str(n.fork()),
+            Node::Bin(n) => Node::Bin(n.fork()),
+            Node::Arr(n) => Node::Arr(n.fork()),
+            other => other.clone(),
+        }
+    }
+}
+
+pub(crate) fn fork_node(n: &Node) -> Node {
+    n.fork()
+}
