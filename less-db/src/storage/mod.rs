@@ -1,1 +1,4 @@
 //! Storage: backend traits, the generic adapter and the SQLite backend.
+
+pub mod sqlite;
+pub mod traits;

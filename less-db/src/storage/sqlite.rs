@@ -8,6 +8,7 @@
 // `LessDbError` is the crate-wide error; its size is a crate-level design choice.
 #![allow(clippy::result_large_err)]
 
+mod backend_impl;
 mod conn;
 mod ddl;
 mod row;
@@ -22,8 +23,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde_json::Value;
 
+pub use crate::storage::traits::ScanWindow;
 pub use conn::{Durability, SqliteOptions};
-pub use scan::ScanWindow;
 
 use crate::error::{LessDbError, StorageError};
 use crate::index::types::{IndexDefinition, IndexScan};

@@ -7,15 +7,7 @@ use serde_json::Value;
 use super::ddl::{RECORD_COLUMNS, direction_sql, index_columns, table_name};
 use super::row::json_to_sql;
 use crate::index::types::{IndexScan, SortDirection};
-
-/// How the rows of an index scan come back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ScanWindow {
-    /// `true`: in the scan's index order (its `direction`); `false`: any order.
-    pub ordered: bool,
-    pub limit: Option<usize>,
-    pub offset: usize,
-}
+use crate::storage::traits::ScanWindow;
 
 /// A statement and its parameters.
 pub(super) struct BuiltSql {

@@ -1,0 +1,72 @@
+//! The narrow backend trait: raw record I/O that a storage engine implements. The
+//! adapter builds every higher-level operation on top of it.
+
+// `LessDbError` is the crate-wide error; its size is a crate-level design choice.
+#![allow(clippy::result_large_err)]
+
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::index::types::{IndexDefinition, IndexScan};
+use crate::types::{PurgeTombstonesOptions, RawBatchResult, ScanOptions, SerializedRecord};
+
+/// Which rows of an index scan come back, and in what order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanWindow {
+    /// `true`: in the scan's index order (its `direction`); `false`: any order.
+    pub ordered: bool,
+    /// At most this many rows (after `offset`).
+    pub limit: Option<usize>,
+    /// Rows to skip first.
+    pub offset: usize,
+}
+
+/// Raw storage I/O. Implementations are thread-safe; [`StorageBackend::transaction`]
+/// runs a closure atomically, and the closure's own calls on the backend join it.
+pub trait StorageBackend: Send + Sync {
+    /// Creates or upgrades the storage of a collection and its indexes. Names that are
+    /// not plain identifiers are rejected.
+    fn register_collection(&self, name: &str, indexes: &[IndexDefinition]) -> Result<()>;
+    fn get_raw(&self, collection: &str, id: &str) -> Result<Option<SerializedRecord>>;
+    /// Inserts or replaces the record with the same collection and id.
+    fn put_raw(&self, record: &SerializedRecord) -> Result<()>;
+    fn scan_raw(&self, collection: &str, options: &ScanOptions) -> Result<RawBatchResult>;
+    fn scan_dirty_raw(&self, collection: &str) -> Result<RawBatchResult>;
+    /// The live records an index scan selects, within `window`. `None` when the
+    /// backend cannot run this scan (the caller then scans the table).
+    fn scan_index_raw(
+        &self,
+        collection: &str,
+        scan: &IndexScan,
+        window: &ScanWindow,
+    ) -> Result<Option<RawBatchResult>>;
+    /// Number of live records.
+    fn count_raw(&self, collection: &str) -> Result<usize>;
+    /// Number of live records an index scan selects; `None` when unsupported.
+    fn count_index_raw(&self, collection: &str, scan: &IndexScan) -> Result<Option<usize>>;
+    /// Writes every record or none.
+    fn batch_put_raw(&self, records: &[SerializedRecord]) -> Result<()>;
+    /// Removes tombstones; returns how many were (or, on a dry run, would be) removed.
+    fn purge_tombstones_raw(
+        &self,
+        collection: &str,
+        options: &PurgeTombstonesOptions,
+    ) -> Result<usize>;
+    fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+    /// Fails with `StorageError::UniqueConstraint` when a live record other than
+    /// `exclude_id` holds the same value for the unique `index`.
+    fn check_unique(
+        &self,
+        collection: &str,
+        index: &IndexDefinition,
+        data: &Value,
+        computed: Option<&Value>,
+        exclude_id: Option<&str>,
+    ) -> Result<()>;
+    /// Runs `f` atomically: everything it wrote is kept when it returns `Ok`, nothing
+    /// when it returns `Err`. Nested calls are nested transactions.
+    fn transaction<F, T>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Self) -> Result<T>;
+}
