@@ -227,6 +227,11 @@ pub fn view_to_record(schema: &SchemaNode, view: &mut Value) {
                 *view = Value::String(iso);
             }
         }
+        SchemaNode::Bytes => {
+            if let Some(b64) = bytes_view_to_base64(view) {
+                *view = Value::String(b64);
+            }
+        }
         SchemaNode::Optional(inner) => {
             if !view.is_null() {
                 view_to_record(inner, view);
@@ -254,6 +259,18 @@ pub fn view_to_record(schema: &SchemaNode, view: &mut Value) {
         }
         _ => {}
     }
+}
+
+/// A `con` holding raw bytes (what a JS writer stores for a `Uint8Array`) views as an
+/// array of byte values; records hold bytes as base64 text.
+fn bytes_view_to_base64(view: &Value) -> Option<String> {
+    use base64::Engine;
+    let items = view.as_array()?;
+    let bytes = items
+        .iter()
+        .map(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
+        .collect::<Option<Vec<u8>>>()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
 fn object_view_to_record(

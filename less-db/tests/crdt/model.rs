@@ -188,3 +188,50 @@ fn records_with_str_nodes_still_load_and_diff() {
     assert_eq!(inserted_text(&patch), "!");
     assert_eq!(crdt::view_model(&schema, &model)["title"], json!("Groceries!"));
 }
+
+fn bytes_schema() -> less_db::schema::SchemaNode {
+    let mut props = std::collections::BTreeMap::new();
+    props.insert("blob".to_string(), less_db::schema::SchemaNode::Bytes);
+    less_db::schema::SchemaNode::Object(props)
+}
+
+#[test]
+fn bytes_are_atomic_base64_text() {
+    let schema = bytes_schema();
+    let v1 = json!({"blob": "AAEC"});
+    let mut model = crdt::create_model(&schema, &v1, SID_A).unwrap();
+    assert_eq!(crdt::view_model(&schema, &model), v1);
+    let patch = edit(&schema, &mut model, &json!({"blob": "AAED"}));
+    assert_eq!(con_strings(&patch), vec!["AAED".to_string()]);
+    assert!(!creates_str_node(&patch));
+}
+
+#[test]
+fn raw_byte_constants_from_js_read_as_base64() {
+    use json_joy::json_crdt_patch::clock::{ORIGIN, Timestamp};
+    // What a JS writer produces for `{blob: new Uint8Array([0, 1, 2])}` with s.con.
+    let ts = |t| Timestamp::new(SID_B, t);
+    let patch = Patch {
+        ops: vec![
+            Op::NewObj { id: ts(1) },
+            Op::NewCon {
+                id: ts(2),
+                val: ConValue::Val(PackValue::Bytes(vec![0, 1, 2])),
+            },
+            Op::InsObj {
+                id: ts(3),
+                obj: ts(1),
+                data: vec![("blob".to_string(), ts(2))],
+            },
+            Op::InsVal {
+                id: ts(4),
+                obj: ORIGIN,
+                val: ts(1),
+            },
+        ],
+        meta: None,
+    };
+    let mut model = Model::create(SID_B);
+    model.apply_patch(&patch);
+    assert_eq!(crdt::view_model(&bytes_schema(), &model), json!({"blob": "AAEC"}));
+}
