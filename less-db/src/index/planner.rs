@@ -240,8 +240,9 @@ fn flip(d: SortDirection) -> SortDirection {
     }
 }
 
-/// Does walking `index` give the query sort? Index columns pinned by equality are
-/// constant among the results, so they are skipped, and so are sort keys on them.
+/// Does walking `index` give the query sort, ties included? Index columns pinned by
+/// equality are constant among the results, so they are skipped, and so are sort keys
+/// on them.
 fn sort_match(index: &FieldIndex, conds: &ExtractedConditions, sort: &[SortEntry]) -> SortMatch {
     let pinned = |f: &str| conds.equalities.contains_key(f);
     let sort: Vec<&SortEntry> = sort.iter().filter(|e| !pinned(&e.field)).collect();
@@ -250,7 +251,10 @@ fn sort_match(index: &FieldIndex, conds: &ExtractedConditions, sort: &[SortEntry
     }
     let prefix = index.fields.iter().take_while(|f| pinned(&f.field)).count();
     let rest = index.fields.get(prefix..).unwrap_or_default();
-    if rest.len() < sort.len() {
+    // The scan orders by every remaining column (then by insertion order), so those
+    // columns must be exactly the sort keys: an extra column would reorder records the
+    // query sort leaves tied, and the in-memory sort keeps ties in insertion order.
+    if rest.len() != sort.len() {
         return SortMatch::None;
     }
     let pairs = || sort.iter().zip(rest);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod planner;
+mod props;
 mod soundness;
 
 use std::sync::Arc;

@@ -754,6 +754,17 @@ fn longer_sort_than_index_is_not_provided() {
 }
 
 #[test]
+fn sort_on_a_prefix_of_the_remaining_columns_is_not_provided() {
+    // Walking (a, b) for a sort on `a` would order a-ties by b, not by insertion.
+    let idx = [field_index("ab", &["a", "b"], false, false)];
+    let p = plan(json!({}), &[SortEntry::asc("a")], &idx);
+    assert!(!p.index_provides_sort);
+    assert!(p.scan.is_none());
+    let with_eq = plan(json!({"a": 1}), &[SortEntry::asc("b")], &idx);
+    assert!(with_eq.index_provides_sort);
+}
+
+#[test]
 fn sparse_index_is_not_walked_for_sort_alone() {
     let idx = [field_index("a", &["a"], false, true)];
     let p = plan(json!({}), &[SortEntry::asc("a")], &idx);
