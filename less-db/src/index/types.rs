@@ -121,8 +121,20 @@ pub enum IndexScanType {
 /// `lower`/`upper` or is one of `in_values`, walked forwards (`direction == Asc`) or
 /// backwards (`Desc`) relative to the index's declared column orders.
 ///
-/// Values are JSON scalars compared the way [`crate::query::compare_values`] orders them.
-/// A null equality value means "the column is null or missing" (`IS NULL` in SQL).
+/// The planner drops a condition from the post-filter when the scan enforces it, so a
+/// backend must select exactly these rows (tombstones excluded):
+/// - a column matches a value when it holds a value of the same JSON type that
+///   [`crate::query::compare_values`] finds equal (`1` equals `1.0`; `true` does not
+///   equal `1`: SQLite's `json_extract` turns booleans into 0/1, so a backend must tell
+///   them apart, e.g. with `json_type`, unless the schema makes the column one type);
+/// - a null equality value means "null or missing" (`IS NULL`);
+/// - a range holds only for values of the bound's JSON type (SQLite orders every text
+///   above every number, so a one-sided numeric range must also exclude text, e.g.
+///   `json_type(..) IN ('integer','real')`, unless the schema makes the column one type);
+/// - when the plan provides the sort, rows come back ordered by the index columns after
+///   the equality prefix (each in its declared order, all flipped for a backward walk),
+///   ties in insertion order (`rowid ASC`, in both directions), which is the order the
+///   in-memory stable sort gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexScan {
     pub index: IndexDefinition,
