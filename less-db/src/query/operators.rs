@@ -127,6 +127,9 @@ pub fn deep_equals(a: &Value, b: &Value) -> bool {
 /// The value at a dot path (`"address.city"`), or `None` when any step is missing or
 /// not an object. Numeric steps index into arrays (`"tags.0"`).
 pub fn get_field_value<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
+    if !path.contains('.') {
+        return data.as_object()?.get(path);
+    }
     path.split('.').try_fold(data, |cur, step| match cur {
         Value::Object(m) => m.get(step),
         Value::Array(a) => step.parse::<usize>().ok().and_then(|i| a.get(i)),
