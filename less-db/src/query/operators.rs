@@ -269,3 +269,48 @@ where
         .filter(|r| matches_filter(r, filter))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_float_comparison_is_exact() {
+        assert_eq!(cmp_int_float(3, 3.0), Ordering::Equal);
+        assert_eq!(cmp_int_float(3, 3.5), Ordering::Less);
+        assert_eq!(cmp_int_float(4, 3.5), Ordering::Greater);
+        assert_eq!(cmp_int_float(-3, -3.5), Ordering::Greater);
+        assert_eq!(cmp_int_float(-4, -3.5), Ordering::Less);
+        // 2^63 is exactly representable; i64::MAX is one below it.
+        assert_eq!(
+            cmp_int_float(i128::from(i64::MAX), 9_223_372_036_854_775_808.0),
+            Ordering::Less
+        );
+        assert_eq!(
+            cmp_int_float(1 << 63, 9_223_372_036_854_775_808.0),
+            Ordering::Equal
+        );
+        assert_eq!(cmp_int_float(i128::from(u64::MAX), 1e38), Ordering::Less);
+        assert_eq!(
+            cmp_int_float(i128::from(i64::MIN), -1e300),
+            Ordering::Greater
+        );
+        assert_eq!(cmp_int_float(0, -0.0), Ordering::Equal);
+    }
+
+    #[test]
+    fn type_ranks_follow_the_documented_order() {
+        let ranks: Vec<u8> = [
+            Value::Null,
+            Value::Bool(true),
+            Value::from(1),
+            Value::from("s"),
+            Value::Array(vec![]),
+            Value::Object(Map::new()),
+        ]
+        .iter()
+        .map(type_rank)
+        .collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 5]);
+    }
+}
