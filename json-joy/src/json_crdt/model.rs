@@ -26,6 +26,15 @@ pub enum ModelError {
     InvalidServerSession(u64),
 }
 
+/// Why [`Model::load`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Session(#[from] ModelError),
+    #[error(transparent)]
+    Decode(#[from] super::DecodeError),
+}
+
 /// Fast hasher for timestamps (two integers, no hostile-key concern beyond ids that
 /// peers already control).
 #[derive(Default, Clone, Copy)]
@@ -258,6 +267,24 @@ impl Model {
             root: self.root,
             tick: self.tick,
         }
+    }
+
+    /// Encodes the model in the structural binary format (JS `model.toBinary()`).
+    pub fn to_binary(&self) -> Vec<u8> {
+        super::codec::structural::binary::encode(self)
+    }
+
+    /// Decodes a model written by [`Model::to_binary`] or JS (JS `Model.fromBinary`).
+    pub fn from_binary(data: &[u8]) -> Result<Self, super::DecodeError> {
+        super::codec::structural::binary::decode(data)
+    }
+
+    /// Decodes a model and switches it to session `sid` (JS `Model.load(data, sid)`).
+    pub fn load(data: &[u8], sid: u64) -> Result<Self, LoadError> {
+        check_sid(sid)?;
+        let mut m = Self::from_binary(data)?;
+        m.set_sid_unchecked(sid);
+        Ok(m)
     }
 
     /// Applies every operation of `patch` in order (JS `applyPatch`). Operations on

@@ -1,0 +1,3 @@
+//! Model codecs.
+
+pub mod structural;

@@ -1,0 +1,424 @@
+//! The structural binary model codec (JS `json-crdt/codec/structural/binary`): the
+//! document tree, node by node, with ids relative to a clock table (logical clock) or
+//! plain sequence numbers (server clock).
+
+use std::collections::HashMap;
+
+use super::cbor;
+use super::wire::{Reader, decode_to_utf16, write_b1vu56, write_id, write_utf16_str, write_vu57};
+use crate::json_crdt::model::{MAX_DEPTH, Model, ModelClock};
+use crate::json_crdt::nodes::{ConNode, Node, ObjNode, ValNode, VecNode};
+use crate::json_crdt::rga::{Chunk, Rga};
+use crate::json_crdt_patch::clock::{ORIGIN, SERVER_SESSION, Timestamp};
+use crate::json_crdt_patch::operations::ConValue;
+
+/// Why a binary model could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("model binary is truncated")]
+    Truncated,
+    #[error("invalid clock table")]
+    ClockTable,
+    #[error("id refers to an unknown clock table entry")]
+    UnknownSession,
+    #[error("id time is out of range")]
+    TimeRange,
+    #[error("unknown node type")]
+    UnknownNode,
+    #[error("invalid CBOR value")]
+    Cbor,
+    #[error("document nesting is deeper than {MAX_DEPTH}")]
+    TooDeep,
+    #[error("duplicate chunk id")]
+    DuplicateChunk,
+}
+
+const MAX_TIME: u64 = (1 << 53) - 1;
+
+/// Encodes `model` (JS `Encoder.encode` / `model.toBinary()`).
+pub fn encode(model: &Model) -> Vec<u8> {
+    let mut enc = Encoder {
+        out: Vec::with_capacity(256),
+        model,
+        table: Vec::new(),
+        table_pos: HashMap::new(),
+        server: model.clock.server,
+    };
+    if enc.server {
+        enc.out.push(0x80);
+        write_vu57(&mut enc.out, model.clock.time);
+        enc.root();
+        return enc.out;
+    }
+    enc.table
+        .push((model.clock.sid, model.clock.time.saturating_sub(1)));
+    enc.table_pos.insert(model.clock.sid, 1);
+    enc.out.extend_from_slice(&[0; 4]);
+    enc.root();
+    let len = (enc.out.len() - 4) as u32;
+    enc.out[0..4].copy_from_slice(&len.to_be_bytes());
+    write_vu57(&mut enc.out, enc.table.len() as u64);
+    for &(sid, time) in &enc.table {
+        write_vu57(&mut enc.out, sid);
+        write_vu57(&mut enc.out, time);
+    }
+    enc.out
+}
+
+struct Encoder<'a> {
+    out: Vec<u8>,
+    model: &'a Model,
+    table: Vec<(u64, u64)>,
+    table_pos: HashMap<u64, usize>,
+    server: bool,
+}
+
+impl Encoder<'_> {
+    fn ts(&mut self, ts: Timestamp) {
+        if self.server {
+            write_vu57(&mut self.out, ts.time);
+            return;
+        }
+        let index = match self.table_pos.get(&ts.sid) {
+            Some(&i) => i,
+            None => {
+                let clock = &self.model.clock;
+                let time = clock
+                    .peers
+                    .get(&ts.sid)
+                    .copied()
+                    .unwrap_or(clock.time.saturating_sub(1));
+                self.table.push((ts.sid, time));
+                let i = self.table.len();
+                self.table_pos.insert(ts.sid, i);
+                i
+            }
+        };
+        let diff = self.table[index - 1].1.saturating_sub(ts.time);
+        write_id(&mut self.out, index as u64, diff);
+    }
+
+    fn root(&mut self) {
+        if self.model.root.sid == 0 {
+            self.out.push(0);
+        } else {
+            self.node(self.model.root);
+        }
+    }
+
+    fn write_tl(&mut self, overlay: u8, len: usize) {
+        if len < 31 {
+            self.out.push(overlay | len as u8);
+        } else {
+            self.out.push(overlay | 31);
+            write_vu57(&mut self.out, len as u64);
+        }
+    }
+
+    /// Writes the node `id`; a missing node writes nothing, as in JS.
+    fn node(&mut self, id: Timestamp) {
+        let Some(node) = self.model.index.get(&id) else {
+            return;
+        };
+        match node {
+            Node::Con(n) => {
+                self.ts(n.id);
+                match &n.val {
+                    ConValue::Ref(r) => {
+                        self.out.push(1);
+                        self.ts(*r);
+                    }
+                    ConValue::Val(v) => {
+                        self.out.push(0);
+                        cbor::write_any(&mut self.out, v);
+                    }
+                }
+            }
+            Node::Val(n) => {
+                self.ts(n.id);
+                self.out.push(0x20);
+                if n.val.sid == 0 {
+                    // JS writes its shared `undefined` constant with id (0, 0).
+                    self.ts(ORIGIN);
+                    self.out.extend_from_slice(&[0, 0xf7]);
+                } else {
+                    self.node(n.val);
+                }
+            }
+            Node::Obj(n) => {
+                self.ts(n.id);
+                self.write_tl(0x40, n.entries().len());
+                for (k, v) in n.entries() {
+                    cbor::write_str(&mut self.out, k);
+                    self.node(*v);
+                }
+            }
+            Node::Vec(n) => {
+                self.ts(n.id);
+                self.write_tl(0x60, n.elements.len());
+                for e in &n.elements {
+                    match e {
+                        None => self.out.push(0),
+                        Some(e) => self.node(*e),
+                    }
+                }
+            }
+            Node::Str(n) => {
+                self.ts(n.id);
+                self.write_tl(0x80, n.chunk_count());
+                for c in n.chunks() {
+                    self.ts(c.id);
+                    if c.del {
+                        cbor::write_uint(&mut self.out, c.span);
+                    } else {
+                        write_utf16_str(&mut self.out, &c.data);
+                    }
+                }
+            }
+            Node::Bin(n) => {
+                self.ts(n.id);
+                self.write_tl(0xa0, n.chunk_count());
+                for c in n.chunks() {
+                    self.ts(c.id);
+                    write_b1vu56(&mut self.out, c.del, c.span);
+                    if !c.del {
+                        self.out.extend_from_slice(&c.data);
+                    }
+                }
+            }
+            Node::Arr(n) => {
+                self.ts(n.id);
+                self.write_tl(0xc0, n.chunk_count());
+                for c in n.chunks() {
+                    self.ts(c.id);
+                    write_b1vu56(&mut self.out, c.del, c.span);
+                    if !c.del {
+                        for e in &c.data {
+                            self.node(*e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a binary model (JS `Model.fromBinary`). Never panics on bad input.
+pub fn decode(data: &[u8]) -> Result<Model, DecodeError> {
+    let mut r = Reader::new(data);
+    let first = r.peek()?;
+    let mut dec = if first & 0x80 != 0 {
+        r.x += 1;
+        let time = r.vu57()?;
+        Decoder {
+            r,
+            table: Vec::new(),
+            server: true,
+            model: Model::with_clock(ModelClock::server(time)),
+        }
+    } else {
+        let (table, clock) = decode_clock_table(&mut r)?;
+        Decoder {
+            r,
+            table,
+            server: false,
+            model: Model::with_clock(clock),
+        }
+    };
+    if dec.r.peek()? != 0 {
+        let root = dec.node(0)?;
+        dec.model.root = root;
+    }
+    Ok(dec.model)
+}
+
+fn decode_clock_table(r: &mut Reader<'_>) -> Result<(Vec<Timestamp>, ModelClock), DecodeError> {
+    let offset = u64::from(r.u32()?);
+    let start = r.x;
+    r.bytes(offset)?;
+    let len = r.vu57()?;
+    if len == 0 {
+        return Err(DecodeError::ClockTable);
+    }
+    let sid = r.vu57()?;
+    let time = r.vu57()?;
+    if time >= MAX_TIME {
+        return Err(DecodeError::ClockTable);
+    }
+    let mut clock = ModelClock::logical(sid, time + 1);
+    let mut table = vec![Timestamp::new(sid, time)];
+    for _ in 1..len {
+        let sid = r.vu57()?;
+        let time = r.vu57()?;
+        if time >= MAX_TIME {
+            return Err(DecodeError::ClockTable);
+        }
+        let _ = clock.observe(Timestamp::new(sid, time), 1);
+        table.push(Timestamp::new(sid, time));
+    }
+    r.x = start;
+    Ok((table, clock))
+}
+
+struct Decoder<'a> {
+    r: Reader<'a>,
+    table: Vec<Timestamp>,
+    server: bool,
+    model: Model,
+}
+
+impl Decoder<'_> {
+    fn ts(&mut self) -> Result<Timestamp, DecodeError> {
+        if self.server {
+            let t = self.r.vu57()?;
+            return Ok(Timestamp::new(SERVER_SESSION, t));
+        }
+        let (index, diff) = self.r.id()?;
+        if index == 0 {
+            return Ok(Timestamp::new(0, diff));
+        }
+        let entry = usize::try_from(index - 1)
+            .ok()
+            .and_then(|i| self.table.get(i))
+            .ok_or(DecodeError::UnknownSession)?;
+        let time = entry.time.checked_sub(diff).ok_or(DecodeError::TimeRange)?;
+        Ok(Timestamp::new(entry.sid, time))
+    }
+
+    fn len(&mut self, minor: u8) -> Result<u64, DecodeError> {
+        if minor != 31 {
+            Ok(u64::from(minor))
+        } else {
+            self.r.vu57()
+        }
+    }
+
+    /// Decodes one node and its subtree; returns its id.
+    fn node(&mut self, depth: usize) -> Result<Timestamp, DecodeError> {
+        if depth > MAX_DEPTH {
+            return Err(DecodeError::TooDeep);
+        }
+        let id = self.ts()?;
+        let octet = self.r.u8()?;
+        let minor = octet & 31;
+        let node = match octet >> 5 {
+            0 => {
+                let val = if minor == 0 {
+                    ConValue::Val(cbor::read_any(&mut self.r, depth + 1)?)
+                } else {
+                    ConValue::Ref(self.ts()?)
+                };
+                Node::Con(ConNode { id, val })
+            }
+            1 => {
+                let child = self.node(depth + 1)?;
+                Node::Val(ValNode { id, val: child })
+            }
+            2 => {
+                let n = self.len(minor)?;
+                let mut obj = ObjNode::new(id);
+                for _ in 0..n {
+                    let key = cbor::read_key(&mut self.r, depth + 1)?;
+                    let child = self.node(depth + 1)?;
+                    obj.push_decoded(key, child);
+                }
+                Node::Obj(obj)
+            }
+            3 => {
+                let n = self.len(minor)?;
+                let mut elements = Vec::new();
+                for _ in 0..n {
+                    if self.r.peek()? == 0 {
+                        self.r.x += 1;
+                        elements.push(None);
+                    } else {
+                        elements.push(Some(self.node(depth + 1)?));
+                    }
+                }
+                Node::Vec(VecNode { id, elements })
+            }
+            4 => {
+                let n = self.len(minor)?;
+                let mut rga = Rga::new(id);
+                for _ in 0..n {
+                    let cid = self.ts()?;
+                    let chunk = if let Some(bytes) = cbor::read_str_bytes(&mut self.r)? {
+                        let mut units = Vec::with_capacity(bytes.len());
+                        decode_to_utf16(bytes, &mut units);
+                        Chunk::decoded(cid, 0, Some(units))
+                    } else {
+                        let span = cbor::read_uint(&mut self.r)?;
+                        Chunk::decoded(cid, check_span(cid, span)?, None)
+                    };
+                    push_chunk(&mut rga, chunk)?;
+                }
+                rga.relink_splits();
+                Node::Str(rga)
+            }
+            5 => {
+                let n = self.len(minor)?;
+                let mut rga = Rga::new(id);
+                for _ in 0..n {
+                    let cid = self.ts()?;
+                    let (del, span) = self.r.b1vu56()?;
+                    let span = check_span(cid, span)?;
+                    let data = if del {
+                        None
+                    } else {
+                        Some(self.r.bytes(span)?.to_vec())
+                    };
+                    push_chunk(&mut rga, Chunk::decoded(cid, span, data))?;
+                }
+                rga.relink_splits();
+                Node::Bin(rga)
+            }
+            6 => {
+                let n = self.len(minor)?;
+                let mut rga = Rga::new(id);
+                for _ in 0..n {
+                    let cid = self.ts()?;
+                    let (del, span) = self.r.b1vu56()?;
+                    let span = check_span(cid, span)?;
+                    let data = if del {
+                        None
+                    } else {
+                        let mut ids = Vec::new();
+                        for _ in 0..span {
+                            ids.push(self.node(depth + 1)?);
+                        }
+                        Some(ids)
+                    };
+                    push_chunk(&mut rga, Chunk::decoded(cid, span, data))?;
+                }
+                rga.relink_splits();
+                Node::Arr(rga)
+            }
+            _ => return Err(DecodeError::UnknownNode),
+        };
+        self.model.index.insert(id, node);
+        Ok(id)
+    }
+}
+
+fn check_span(id: Timestamp, span: u64) -> Result<u64, DecodeError> {
+    if id
+        .time
+        .checked_add(span)
+        .is_none_or(|end| end > MAX_TIME + 1)
+    {
+        return Err(DecodeError::TimeRange);
+    }
+    Ok(span)
+}
+
+fn push_chunk<T: crate::json_crdt::rga::ChunkData>(
+    rga: &mut Rga<T>,
+    chunk: Chunk<T>,
+) -> Result<(), DecodeError> {
+    check_span(chunk.id, chunk.span)?;
+    if rga.push_decoded(chunk) {
+        Ok(())
+    } else {
+        Err(DecodeError::DuplicateChunk)
+    }
+}

@@ -1,0 +1,5 @@
+//! Structural model codecs: the document tree written node by node.
+
+pub mod binary;
+mod cbor;
+mod wire;

@@ -1,0 +1,165 @@
+// Writes json-joy/tests/fixtures/edit_traces.json: replicas of one document in 2-3
+// sessions make random edits (deterministic seeds), exchange their patches (shuffled
+// per receiver, with duplicates) and record every patch, the order each replica
+// applied them, and each replica's final model bytes and view.
+// Usage: node tools/interop/gen-edit-fixtures.mjs [out.json]
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { Model } = require('json-joy/lib/json-crdt');
+const { s } = require('json-joy/lib/json-crdt-patch');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = process.argv[2] || join(here, '../../json-joy/tests/fixtures/edit_traces.json');
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (u8) => Buffer.from(u8).toString('hex');
+// JSON view: binary as arrays of numbers (the Rust view's representation).
+export const jsonView = (v) =>
+  JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Array.from(x) : typeof x === "string" ? x.toWellFormed() : x)));
+
+const TEXTS = ['a', 'bc', '😀', 'x😀y', 'héllo', ' ', 'Z', '日本'];
+
+function edit(r, m) {
+  const api = m.api;
+  const int = (n) => Math.floor(r() * n);
+  const kind = int(12);
+  const text = api.str(['text']);
+  const list = api.arr(['list']);
+  const bin = api.bin(['bin']);
+  switch (kind) {
+    case 0: case 1: case 2:
+      text.ins(int(text.length() + 1), TEXTS[int(TEXTS.length)]);
+      break;
+    case 3: {
+      const len = text.length();
+      if (!len) return false;
+      const p = int(len);
+      text.del(p, 1 + int(Math.min(5, len - p)));
+      break;
+    }
+    case 4:
+      list.ins(int(list.length() + 1), [int(100), r() < 0.3 ? { n: int(9) } : 'v' + int(9)]);
+      break;
+    case 5: {
+      const len = list.length();
+      if (!len) return false;
+      const p = int(len);
+      list.del(p, 1 + int(Math.min(2, len - p)));
+      break;
+    }
+    case 6: {
+      const len = list.length();
+      if (!len) return false;
+      list.upd(int(len), int(1000));
+      break;
+    }
+    case 7:
+      api.obj(['meta']).set({ ['k' + int(4)]: r() < 0.5 ? int(50) : 'str' + int(5) });
+      break;
+    case 8: {
+      const o = api.obj(['meta']);
+      const keys = Object.keys(o.view());
+      if (!keys.length) return false;
+      o.del([keys[int(keys.length)]]);
+      break;
+    }
+    case 9:
+      api.vec(['vec']).set([[int(3), int(100)]]);
+      break;
+    case 10:
+      bin.ins(int(bin.length() + 1), new Uint8Array([int(256), int(256)]));
+      break;
+    case 11: {
+      const len = bin.length();
+      if (!len) return false;
+      const p = int(len);
+      bin.del(p, 1 + int(Math.min(2, len - p)));
+      break;
+    }
+  }
+  return true;
+}
+
+function trace(seed, replicaCount, rounds) {
+  const r = rng(seed);
+  const sids = [];
+  for (let i = 0; i < replicaCount; i++) sids.push(100000 + seed * 10 + i);
+  const patches = [];
+  const applied = sids.map(() => []);
+  const models = sids.map((sid) => Model.create(undefined, sid));
+  models[0].api.root({
+    text: 'hello 😀 world',
+    list: [1, 'two', { three: 3 }],
+    meta: { a: 1, inner: { b: 'x' } },
+    vec: s.vec(s.con(0), s.str('v'), s.con(2)),
+    bin: new Uint8Array([1, 2, 3, 4]),
+  });
+  const first = models[0].api.flush();
+  patches.push(hex(first.toBinary()));
+  applied[0].push(0);
+  for (let i = 1; i < replicaCount; i++) {
+    models[i].applyPatch(first);
+    applied[i].push(0);
+  }
+  for (let round = 0; round < rounds; round++) {
+    const made = sids.map(() => []);
+    models.forEach((m, i) => {
+      const n = 1 + Math.floor(r() * 3);
+      for (let k = 0; k < n; k++) {
+        if (!edit(r, m)) continue;
+        const p = m.api.flush();
+        if (!p.ops.length) continue;
+        patches.push(hex(p.toBinary()));
+        const idx = patches.length - 1;
+        applied[i].push(idx);
+        made[i].push({ idx, p });
+      }
+    });
+    models.forEach((m, i) => {
+      // Interleave the other senders' patches randomly, each sender's stay in order.
+      const queues = made.map((q, j) => (j === i ? [] : [...q]));
+      for (;;) {
+        const live = queues.filter((q) => q.length);
+        if (!live.length) break;
+        const q = live[Math.floor(r() * live.length)];
+        const { idx, p } = q.shift();
+        m.applyPatch(p);
+        applied[i].push(idx);
+        if (r() < 0.25) {
+          m.applyPatch(p);
+          applied[i].push(idx);
+        }
+      }
+    });
+  }
+  return {
+    seed,
+    sids,
+    patches,
+    replicas: models.map((m, i) => ({
+      sid: sids[i],
+      applied: applied[i],
+      model: hex(m.toBinary()),
+      view: jsonView(m.view()),
+    })),
+  };
+}
+
+const traces = [];
+for (let seed = 1; seed <= 40; seed++) traces.push(trace(seed, seed % 2 ? 3 : 2, 4 + (seed % 5)));
+writeFileSync(out, JSON.stringify({ generator: 'gen-edit-fixtures.mjs', jsonJoy: '17.67.0', traces }));
+console.log(`wrote ${traces.length} traces to ${out}`);
