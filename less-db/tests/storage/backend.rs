@@ -567,3 +567,97 @@ fn corrupt_stored_json_is_a_corruption_error_naming_the_record() {
         LessDbError::Storage(StorageError::Corruption { ref id, ref field, .. }) if id == "bad" && field == "data"
     ));
 }
+
+/// One field holding every JSON type, to check that scans select by JSON type the way
+/// the query engine compares (true is not 1, text is not a number, "[1]" is not [1]).
+fn mixed(b: &SqliteBackend) {
+    let values = [
+        ("t", json!(true)),
+        ("f", json!(false)),
+        ("one", json!(1)),
+        ("one_f", json!(1.0)),
+        ("zero", json!(0)),
+        ("five", json!(5)),
+        ("s1", json!("1")),
+        ("sarr", json!("[1]")),
+        ("sabc", json!("abc")),
+        ("arr", json!([1])),
+        ("obj", json!({"a": 1})),
+        ("null", json!(null)),
+    ];
+    for (id, v) in values {
+        b.put_record(&record("mixed", id, json!({ "v": v })))
+            .unwrap();
+    }
+    b.put_record(&record("mixed", "missing", json!({})))
+        .unwrap();
+}
+
+fn sorted_ids(mut v: Vec<SerializedRecord>) -> Vec<String> {
+    let mut ids: Vec<String> = v.drain(..).map(|r| r.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn scans_select_by_json_type_like_the_query_engine() {
+    let idx = asc("by_v", "v");
+    let b = backend_with("mixed", std::slice::from_ref(&idx));
+    mixed(&b);
+    let run = |s: IndexScan| {
+        let rows = b
+            .scan_index("mixed", &s, &ScanWindow::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.count_index("mixed", &s).unwrap(), Some(rows.len()));
+        sorted_ids(rows)
+    };
+    let eq = |v: Value| scan(&idx, vec![v], None, None, None, SortDirection::Asc);
+    assert_eq!(run(eq(json!(true))), vec!["t"]);
+    assert_eq!(run(eq(json!(false))), vec!["f"]);
+    assert_eq!(run(eq(json!(1))), vec!["one", "one_f"]);
+    assert_eq!(run(eq(json!(0))), vec!["zero"]);
+    assert_eq!(run(eq(json!("[1]"))), vec!["sarr"]);
+    assert_eq!(run(eq(json!(null))), vec!["missing", "null"]);
+    let range = |lo: Option<RangeBound>, hi: Option<RangeBound>| {
+        scan(&idx, vec![], lo, hi, None, SortDirection::Asc)
+    };
+    assert_eq!(
+        run(range(bound(json!(0), false), None)),
+        vec!["five", "one", "one_f"]
+    );
+    assert_eq!(
+        run(range(None, bound(json!(3), true))),
+        vec!["one", "one_f", "zero"]
+    );
+    assert_eq!(run(range(bound(json!(2), true), None)), vec!["five"]);
+    assert_eq!(
+        run(range(None, bound(json!("b"), false))),
+        vec!["s1", "sabc", "sarr"]
+    );
+    assert_eq!(run(range(bound(json!("a"), true), None)), vec!["sabc"]);
+    let one_of = scan(
+        &idx,
+        vec![],
+        None,
+        None,
+        Some(vec![json!(true), json!(5), json!(null), json!("[1]")]),
+        SortDirection::Asc,
+    );
+    assert_eq!(run(one_of), vec!["five", "missing", "null", "sarr", "t"]);
+}
+
+#[test]
+fn ordered_scans_break_ties_by_insertion_order_in_both_directions() {
+    let idx = asc("by_score", "score");
+    let b = backend_with("games", std::slice::from_ref(&idx));
+    scored(&b);
+    let window = ScanWindow {
+        ordered: true,
+        limit: None,
+        offset: 0,
+    };
+    let desc = scan(&idx, vec![], None, None, None, SortDirection::Desc);
+    let rows = b.scan_index("games", &desc, &window).unwrap().unwrap();
+    assert_eq!(ids(&rows), vec!["g0", "g4", "g2", "g5", "g3", "g1"]);
+}

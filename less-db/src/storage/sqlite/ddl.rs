@@ -139,6 +139,20 @@ pub(super) fn index_columns(index: &IndexDefinition) -> Vec<(String, SortDirecti
     }
 }
 
+/// `json_type` expression of each index column, for telling apart values SQLite
+/// compares as equal (`true` and `1`); `None` for computed columns, whose values are
+/// already normalised (booleans stored as 1/0, containers as null).
+pub(super) fn index_type_exprs(index: &IndexDefinition) -> Vec<Option<String>> {
+    match index {
+        IndexDefinition::Field(f) => f
+            .fields
+            .iter()
+            .map(|field| Some(format!("json_type(data, '$.{}')", field.field)))
+            .collect(),
+        IndexDefinition::Computed(_) => vec![None],
+    }
+}
+
 pub(super) fn direction_sql(d: SortDirection) -> &'static str {
     match d {
         SortDirection::Asc => "ASC",

@@ -4,9 +4,9 @@
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
-use super::ddl::{RECORD_COLUMNS, direction_sql, index_columns, table_name};
+use super::ddl::{RECORD_COLUMNS, direction_sql, index_columns, index_type_exprs, table_name};
 use super::row::json_to_sql;
-use crate::index::types::{IndexScan, SortDirection};
+use crate::index::types::{IndexScan, RangeBound, SortDirection};
 use crate::storage::traits::ScanWindow;
 
 /// A statement and its parameters.
@@ -15,46 +15,163 @@ pub(super) struct BuiltSql {
     pub(super) params: Vec<SqlValue>,
 }
 
+const NUMBER_TYPES: &str = "IN ('integer', 'real')";
+const BOOLEAN_TYPES: &str = "IN ('true', 'false')";
+
+/// The JSON types a value may match in a column, when SQLite's comparison alone would
+/// let other types through: booleans read as 1/0 and containers read as JSON text.
+fn type_guard(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Bool(_) => Some(BOOLEAN_TYPES),
+        Value::Number(n) if n.as_f64().is_some_and(|f| f == 0.0 || f == 1.0) => Some(NUMBER_TYPES),
+        Value::String(s) if s.starts_with('[') || s.starts_with('{') => Some("= 'text'"),
+        _ => None,
+    }
+}
+
+/// Accumulates the conditions and parameters of a WHERE clause.
+struct Where {
+    conds: Vec<String>,
+    params: Vec<SqlValue>,
+}
+
+impl Where {
+    fn equal(&mut self, expr: &str, ty: Option<&str>, value: &Value) {
+        if value.is_null() {
+            self.conds.push(format!("{expr} IS NULL"));
+            return;
+        }
+        self.conds.push(format!("{expr} = ?"));
+        self.params.push(json_to_sql(value));
+        if let (Some(ty), Some(guard)) = (ty, type_guard(value)) {
+            self.conds.push(format!("{ty} {guard}"));
+        }
+    }
+
+    fn one_of(&mut self, expr: &str, ty: Option<&str>, values: &[Value]) {
+        // Plain members go in one `IN` list; null and members needing a type guard get
+        // their own alternatives.
+        let plain: Vec<&Value> = values
+            .iter()
+            .filter(|v| !v.is_null() && (ty.is_none() || type_guard(v).is_none()))
+            .collect();
+        let mut alts = Vec::new();
+        if !plain.is_empty() {
+            alts.push(format!("{expr} IN ({})", vec!["?"; plain.len()].join(", ")));
+            self.params.extend(plain.into_iter().map(json_to_sql));
+        }
+        for v in values.iter().filter(|v| v.is_null()).take(1) {
+            let _ = v;
+            alts.push(format!("{expr} IS NULL"));
+        }
+        if let Some(ty) = ty {
+            for v in values.iter().filter(|v| !v.is_null()) {
+                if let Some(guard) = type_guard(v) {
+                    alts.push(format!("({expr} = ? AND {ty} {guard})"));
+                    self.params.push(json_to_sql(v));
+                }
+            }
+        }
+        self.conds.push(format!("({})", alts.join(" OR ")));
+    }
+
+    /// A range holds only for values of its bounds' JSON type: numbers and strings sort
+    /// apart in SQLite (every number below every text), so one extra comparison on
+    /// the same indexed expression closes the open end; booleans (read as 1/0) and
+    /// containers (read as JSON text) need a `json_type` guard when the range reaches
+    /// them.
+    fn range(
+        &mut self,
+        expr: &str,
+        ty: Option<&str>,
+        lower: Option<&RangeBound>,
+        upper: Option<&RangeBound>,
+    ) {
+        for (b, strict, loose) in [(lower, ">", ">="), (upper, "<", "<=")] {
+            if let Some(b) = b {
+                let op = if b.inclusive { loose } else { strict };
+                self.conds.push(format!("{expr} {op} ?"));
+                self.params.push(json_to_sql(&b.value));
+            }
+        }
+        let sample = lower.or(upper).map(|b| &b.value);
+        match sample {
+            Some(Value::Number(_)) => {
+                if upper.is_none() {
+                    self.conds.push(format!("{expr} < ''"));
+                }
+                if let Some(ty) = ty {
+                    if reaches(lower, upper, 0.0) || reaches(lower, upper, 1.0) {
+                        self.conds.push(format!("{ty} {NUMBER_TYPES}"));
+                    }
+                }
+            }
+            Some(Value::String(_)) => {
+                if lower.is_none() {
+                    self.conds.push(format!("{expr} >= ''"));
+                }
+                if let Some(ty) = ty {
+                    if reaches_prefix(lower, upper, "[", "\\")
+                        || reaches_prefix(lower, upper, "{", "|")
+                    {
+                        self.conds.push(format!("{ty} = 'text'"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn bound_f64(b: Option<&RangeBound>) -> Option<f64> {
+    b.and_then(|b| b.value.as_f64())
+}
+
+/// Whether the numeric range includes `x` (conservatively: inclusive ends).
+fn reaches(lower: Option<&RangeBound>, upper: Option<&RangeBound>, x: f64) -> bool {
+    bound_f64(lower).is_none_or(|l| l <= x) && bound_f64(upper).is_none_or(|u| u >= x)
+}
+
+/// Whether the string range meets strings starting with `start` (all of which sort
+/// below `end`), conservatively.
+fn reaches_prefix(
+    lower: Option<&RangeBound>,
+    upper: Option<&RangeBound>,
+    start: &str,
+    end: &str,
+) -> bool {
+    let lo = lower.and_then(|b| b.value.as_str());
+    let hi = upper.and_then(|b| b.value.as_str());
+    lo.is_none_or(|l| l < end) && hi.is_none_or(|h| h >= start)
+}
+
 /// `None` when the scan names more columns than the index has.
 fn where_clause(range: &IndexScan) -> Option<(String, Vec<SqlValue>)> {
     let cols = index_columns(&range.index);
-    let mut conds = vec!["deleted = 0".to_string()];
-    let mut params = Vec::new();
-    for (value, (expr, _)) in range.equality.iter().zip(&cols) {
-        if value.is_null() {
-            conds.push(format!("{expr} IS NULL"));
-        } else {
-            conds.push(format!("{expr} = ?"));
-            params.push(json_to_sql(value));
-        }
-    }
+    let types = index_type_exprs(&range.index);
     if range.equality.len() > cols.len() {
         return None;
     }
+    let mut w = Where {
+        conds: vec!["deleted = 0".to_string()],
+        params: Vec::new(),
+    };
+    for (i, value) in range.equality.iter().enumerate() {
+        w.equal(&cols[i].0, types[i].as_deref(), value);
+    }
     let has_next = range.lower.is_some() || range.upper.is_some() || range.in_values.is_some();
     if has_next {
-        let (expr, _) = cols.get(range.equality.len())?;
-        if let Some(b) = &range.lower {
-            conds.push(format!("{expr} {} ?", if b.inclusive { ">=" } else { ">" }));
-            params.push(json_to_sql(&b.value));
-        }
-        if let Some(b) = &range.upper {
-            conds.push(format!("{expr} {} ?", if b.inclusive { "<=" } else { "<" }));
-            params.push(json_to_sql(&b.value));
+        let i = range.equality.len();
+        let (expr, _) = cols.get(i)?;
+        let ty = types[i].as_deref();
+        if range.lower.is_some() || range.upper.is_some() {
+            w.range(expr, ty, range.lower.as_ref(), range.upper.as_ref());
         }
         if let Some(values) = &range.in_values {
-            // `x IN (NULL)` is never true in SQL, so null members become `IS NULL`.
-            let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-            let marks = vec!["?"; non_null.len()].join(", ");
-            if non_null.len() == values.len() {
-                conds.push(format!("{expr} IN ({marks})"));
-            } else {
-                conds.push(format!("({expr} IN ({marks}) OR {expr} IS NULL)"));
-            }
-            params.extend(non_null.into_iter().map(json_to_sql));
+            w.one_of(expr, ty, values);
         }
     }
-    Some((conds.join(" AND "), params))
+    Some((w.conds.join(" AND "), w.params))
 }
 
 fn order_by(range: &IndexScan) -> String {
@@ -68,9 +185,9 @@ fn order_by(range: &IndexScan) -> String {
         .skip(range.equality.len())
         .map(|(expr, d)| format!("{expr} {}", direction_sql(flip(d))))
         .collect();
-    // Ties come back in insertion order, the order an in-memory stable sort of a
-    // table scan gives.
-    terms.push(format!("rowid {}", direction_sql(flip(SortDirection::Asc))));
+    // Ties come back in insertion order in both directions: the order an in-memory
+    // stable sort of a table scan gives.
+    terms.push("rowid ASC".to_string());
     terms.join(", ")
 }
 
