@@ -40,3 +40,24 @@ fn js_edited_models_decode_to_js_view_and_reencode_identically() {
     }
     assert!(n >= 80, "only {n} replicas");
 }
+
+#[test]
+fn js_server_clock_models_round_trip() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/edit_traces.json"
+    ))
+    .unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let docs = v["server"].as_array().unwrap();
+    assert!(docs.len() >= 10);
+    for d in docs {
+        let bytes = hex(d["model"].as_str().unwrap());
+        assert_eq!(bytes[0] & 0x80, 0x80, "server-clock marker");
+        let m = Model::from_binary(&bytes).unwrap();
+        assert!(m.clock().server);
+        assert_eq!(m.view(), d["view"]);
+        assert_eq!(m.to_binary(), bytes);
+        assert_eq!(m.fork(m.sid()).to_binary(), bytes);
+    }
+}

@@ -159,7 +159,22 @@ function trace(seed, replicaCount, rounds) {
   };
 }
 
+// Server-clock documents: every operation is stamped by the server session (1).
+function serverDoc(seed) {
+  const r = rng(1000 + seed);
+  const m = Model.create(undefined, 1);
+  m.api.root({ text: 'server 😀', n: seed, list: [1, 2], meta: { k: 'v' }, vec: s.vec(s.con(1)), bin: new Uint8Array([9]) });
+  m.api.flush();
+  for (let i = 0; i < 3 + seed; i++) {
+    edit(r, m);
+    m.api.flush();
+  }
+  return { model: hex(m.toBinary()), view: jsonView(m.view()) };
+}
+
 const traces = [];
 for (let seed = 1; seed <= 40; seed++) traces.push(trace(seed, seed % 2 ? 3 : 2, 4 + (seed % 5)));
-writeFileSync(out, JSON.stringify({ generator: 'gen-edit-fixtures.mjs', jsonJoy: '17.67.0', traces }));
+const server = [];
+for (let seed = 0; seed < 10; seed++) server.push(serverDoc(seed));
+writeFileSync(out, JSON.stringify({ generator: 'gen-edit-fixtures.mjs', jsonJoy: '17.67.0', traces, server }));
 console.log(`wrote ${traces.length} traces to ${out}`);

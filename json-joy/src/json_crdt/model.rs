@@ -13,7 +13,7 @@ use crate::json_crdt_patch::patch::Patch;
 use crate::json_pack::PackValue;
 
 /// Deepest nesting the view and the binary decoder follow.
-pub const MAX_DEPTH: usize = 1000;
+pub const MAX_DEPTH: usize = 256;
 
 /// Errors of model construction and patch application.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -31,6 +31,8 @@ pub enum DecodeError {
     TooDeep,
     #[error("duplicate chunk id")]
     DuplicateChunk,
+    #[error("duplicate node id")]
+    DuplicateNode,
 }
 
 const MAX_TIME: u64 = (1 << 53) - 1;
@@ -43,6 +45,7 @@ pub fn encode(model: &Model) -> Vec<u8> {
         table: Vec::new(),
         table_pos: HashMap::new(),
         server: model.clock.server,
+        depth: 0,
     };
     if enc.server {
         enc.out.push(0x80);
@@ -71,6 +74,7 @@ struct Encoder<'a> {
     table: Vec<(u64, u64)>,
     table_pos: HashMap<u64, usize>,
     server: bool,
+    depth: usize,
 }
 
 impl Encoder<'_> {
@@ -115,11 +119,21 @@ impl Encoder<'_> {
         }
     }
 
-    /// Writes the node `id`; a missing node writes nothing, as in JS.
+    /// Writes the node `id`; a missing node writes nothing, as in JS. Nesting past
+    /// [`MAX_DEPTH`] (only reachable through hostile input) is cut off the same way.
     fn node(&mut self, id: Timestamp) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
         let Some(node) = self.model.index.get(&id) else {
             return;
         };
+        self.depth += 1;
+        self.node_body(node);
+        self.depth -= 1;
+    }
+
+    fn node_body(&mut self, node: &Node) {
         match node {
             Node::Con(n) => {
                 self.ts(n.id);
@@ -395,7 +409,9 @@ impl Decoder<'_> {
             }
             _ => return Err(DecodeError::UnknownNode),
         };
-        self.model.index.insert(id, node);
+        if self.model.index.insert(id, node).is_some() {
+            return Err(DecodeError::DuplicateNode);
+        }
         Ok(id)
     }
 }
