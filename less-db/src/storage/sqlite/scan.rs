@@ -60,8 +60,7 @@ impl Where {
             alts.push(format!("{expr} IN ({})", vec!["?"; plain.len()].join(", ")));
             self.params.extend(plain.into_iter().map(json_to_sql));
         }
-        for v in values.iter().filter(|v| v.is_null()).take(1) {
-            let _ = v;
+        if values.iter().any(Value::is_null) {
             alts.push(format!("{expr} IS NULL"));
         }
         if let Some(ty) = ty {
@@ -100,22 +99,22 @@ impl Where {
                 if upper.is_none() {
                     self.conds.push(format!("{expr} < ''"));
                 }
-                if let Some(ty) = ty {
-                    if reaches(lower, upper, 0.0) || reaches(lower, upper, 1.0) {
-                        self.conds.push(format!("{ty} {NUMBER_TYPES}"));
-                    }
+                if let Some(ty) = ty
+                    && (reaches(lower, upper, 0.0) || reaches(lower, upper, 1.0))
+                {
+                    self.conds.push(format!("{ty} {NUMBER_TYPES}"));
                 }
             }
             Some(Value::String(_)) => {
                 if lower.is_none() {
                     self.conds.push(format!("{expr} >= ''"));
                 }
-                if let Some(ty) = ty {
-                    if reaches_prefix(lower, upper, "[", "\\")
-                        || reaches_prefix(lower, upper, "{", "|")
-                    {
-                        self.conds.push(format!("{ty} = 'text'"));
-                    }
+                let containers = reaches_prefix(lower, upper, "[", "\\")
+                    || reaches_prefix(lower, upper, "{", "|");
+                if let Some(ty) = ty
+                    && containers
+                {
+                    self.conds.push(format!("{ty} = 'text'"));
                 }
             }
             _ => {}
