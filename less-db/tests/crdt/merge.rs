@@ -78,7 +78,7 @@ fn concurrent_inserts_at_the_same_spot_keep_both() {
     let body = view(&a)["body"].as_str().unwrap().to_string();
     assert_eq!(view(&b)["body"], json!(body));
     assert!(body.contains("AAA") && body.contains("BBB"), "{body}");
-    assert_eq!(body.len(), "hello AAABBB world".len());
+    assert_eq!(body.len(), "hello AAA BBB world".len());
 }
 
 #[test]
