@@ -146,35 +146,60 @@ fn extract_range(ops: &[Operator]) -> Option<Extracted> {
     })
 }
 
-/// The top-level clauses of a filter (its implicit AND).
+/// The conjuncts of a filter: the entries of its top-level object, with `$and` lists
+/// (and nested objects) flattened in, since every one of them must hold.
 fn top_level(filter: &Filter) -> Vec<&Filter> {
-    match filter {
-        Filter::Object(items) => items.iter().collect(),
-        other => vec![other],
+    fn walk<'a>(f: &'a Filter, out: &mut Vec<&'a Filter>) {
+        match f {
+            Filter::Object(items) | Filter::And(items) => items.iter().for_each(|i| walk(i, out)),
+            other => out.push(other),
+        }
     }
+    let mut out = Vec::new();
+    walk(filter, &mut out);
+    out
 }
 
-/// Sorts the top-level conditions of a filter into equalities, ranges, `$in` lists,
-/// computed conditions and a residual no index can use.
+/// Sorts the conjuncts of a filter into equalities, ranges, `$in` lists, computed
+/// conditions and a residual no index can use. A field (or computed index) named by
+/// several conjuncts gives the index its first usable condition and is never dropped
+/// from the post-filter.
 pub fn extract_conditions(filter: Option<&Filter>) -> ExtractedConditions {
     let mut out = ExtractedConditions::default();
     let Some(filter) = filter else {
         return out;
     };
+    let clauses = top_level(filter);
+    let mut fields: HashMap<&str, usize> = HashMap::new();
+    let mut computed: HashMap<&str, usize> = HashMap::new();
+    for clause in &clauses {
+        match clause {
+            Filter::Field { path, .. } => *fields.entry(path.as_str()).or_default() += 1,
+            Filter::Computed { index, .. } => *computed.entry(index.as_str()).or_default() += 1,
+            _ => {}
+        }
+    }
     let mut residual = Vec::new();
-    for clause in top_level(filter) {
+    for clause in clauses {
         let used = match clause {
-            Filter::Field { path, condition } => extract_condition(condition, false)
-                .map(|e| record_field(&mut out, path, e))
-                .is_some(),
-            Filter::Computed { index, condition } => extract_condition(condition, true)
-                .map(|e| {
-                    if e.exact {
-                        out.exact_computed.insert(index.clone());
-                    }
-                    out.computed.insert(index.clone(), e.condition);
-                })
-                .is_some(),
+            Filter::Field { path, condition } if !out.has_field(path) => {
+                extract_condition(condition, false)
+                    .map(|mut e| {
+                        e.exact &= fields.get(path.as_str()) == Some(&1);
+                        record_field(&mut out, path, e);
+                    })
+                    .is_some()
+            }
+            Filter::Computed { index, condition } if !out.computed.contains_key(index) => {
+                extract_condition(condition, true)
+                    .map(|e| {
+                        if e.exact && computed.get(index.as_str()) == Some(&1) {
+                            out.exact_computed.insert(index.clone());
+                        }
+                        out.computed.insert(index.clone(), e.condition);
+                    })
+                    .is_some()
+            }
             _ => false,
         };
         if !used {
@@ -183,6 +208,14 @@ pub fn extract_conditions(filter: Option<&Filter>) -> ExtractedConditions {
     }
     out.residual = conjunction(residual);
     out
+}
+
+impl ExtractedConditions {
+    fn has_field(&self, path: &str) -> bool {
+        self.equalities.contains_key(path)
+            || self.ranges.contains_key(path)
+            || self.ins.contains_key(path)
+    }
 }
 
 fn record_field(out: &mut ExtractedConditions, path: &str, e: Extracted) {

@@ -240,6 +240,53 @@ fn range_with_null_bound_is_not_extracted() {
 }
 
 #[test]
+fn top_level_and_is_flattened_into_conditions() {
+    let c = extract_conditions(Some(&filter(
+        json!({"$and": [{"status": "a"}, {"$and": [{"age": {"$gt": 3}}]}], "x": {"$ne": 1}}),
+    )));
+    assert_eq!(c.equalities.get("status"), Some(&json!("a")));
+    assert_eq!(c.ranges.get("age"), Some(&(bound(json!(3), false), None)));
+    assert_eq!(c.residual.unwrap().to_value(), json!({"x": {"$ne": 1}}));
+}
+
+#[test]
+fn repeated_field_uses_its_first_condition() {
+    let c = extract_conditions(Some(&filter(
+        json!({"$and": [{"age": {"$gt": 1}}, {"age": {"$lt": 9}}]}),
+    )));
+    assert_eq!(c.ranges.get("age"), Some(&(bound(json!(1), false), None)));
+    assert!(c.residual.is_some());
+}
+
+#[test]
+fn repeated_field_stays_in_post_filter() {
+    let idx = [field_index("age", &["age"], false, false)];
+    let p = plan(
+        json!({"$and": [{"age": {"$gt": 1}}, {"age": {"$lt": 9}}]}),
+        &[],
+        &idx,
+    );
+    assert_eq!(index_name(&p), "age");
+    assert_eq!(
+        p.post_filter.unwrap().to_value(),
+        json!({"$and": [{"age": {"$gt": 1}}, {"age": {"$lt": 9}}]})
+    );
+}
+
+#[test]
+fn and_of_fields_can_use_a_compound_index() {
+    let idx = [field_index("status_age", &["status", "age"], false, false)];
+    let p = plan(
+        json!({"$and": [{"status": "a"}, {"age": {"$gte": 5}}]}),
+        &[SortEntry::asc("age")],
+        &idx,
+    );
+    assert_eq!(index_name(&p), "status_age");
+    assert!(p.post_filter.is_none());
+    assert!(p.index_provides_sort);
+}
+
+#[test]
 fn whole_filter_under_or_is_residual() {
     let c = extract_conditions(Some(&filter(json!({"$or": [{"a": 1}]}))));
     assert!(c.equalities.is_empty());

@@ -33,6 +33,11 @@ fn arb_clause() -> impl Strategy<Value = (String, Value)> {
     prop_oneof![
         4 => (field, arb_condition()).prop_map(|(f, c)| (f.to_string(), c)),
         1 => arb_condition().prop_map(|c| ("$computed".to_string(), json!({"email_lower": c}))),
+        1 => prop::collection::vec((prop::sample::select(vec!["status", "age"]), arb_condition()), 0..3)
+            .prop_map(|parts| {
+                let list: Vec<Value> = parts.into_iter().map(|(f, c)| json!({f: c})).collect();
+                ("$and".to_string(), Value::Array(list))
+            }),
         1 => prop::collection::vec((prop::sample::select(vec!["status", "age"]), arb_value()), 1..3)
             .prop_map(|alts| {
                 let list: Vec<Value> = alts.into_iter().map(|(f, v)| json!({f: v})).collect();

@@ -297,4 +297,9 @@ fn mixed_plans_match_full_scans() {
     check(json!({"filter": {"$computed": {"email_lower": null}}, "sort": "age"}));
     check(json!({"filter": {"$computed": {"email_lower": {"$gte": "u3"}}, "status": "a"}}));
     check(json!({"filter": {"name": {"$exists": false}}, "sort": "name"}));
+    check(
+        json!({"filter": {"$and": [{"status": "a"}, {"age": {"$gt": 3}}]}, "sort": "age", "limit": 3}),
+    );
+    check(json!({"filter": {"$and": [{"age": {"$gt": 3}}, {"age": {"$lt": 20}}]}, "sort": "age"}));
+    check(json!({"filter": {"status": "a", "$and": [{"status": "b"}]}}));
 }
