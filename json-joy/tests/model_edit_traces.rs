@@ -3,15 +3,11 @@
 //! (tools/interop/gen-edit-fixtures.mjs). Rust must decode every final model to the JS
 //! view and write the same bytes back.
 
+mod common;
+
+use common::{hex, patch_from_verbose};
 use json_joy::json_crdt::Model;
 use serde_json::Value;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 fn traces() -> Vec<Value> {
     let text = std::fs::read_to_string(concat!(
@@ -60,4 +56,32 @@ fn js_server_clock_models_round_trip() {
         assert_eq!(m.to_binary(), bytes);
         assert_eq!(m.fork(m.sid()).to_binary(), bytes);
     }
+}
+
+#[test]
+fn replaying_js_patches_gives_js_views_and_bytes() {
+    let mut replicas = 0;
+    for t in traces() {
+        let patches: Vec<_> = t["patches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| patch_from_verbose(&p["json"]))
+            .collect();
+        for r in t["replicas"].as_array().unwrap() {
+            let mut m = Model::create(r["sid"].as_u64().unwrap());
+            for i in r["applied"].as_array().unwrap() {
+                m.apply_patch(&patches[i.as_u64().unwrap() as usize]);
+            }
+            let ctx = format!("seed {} sid {}", t["seed"], r["sid"]);
+            assert_eq!(m.view(), r["view"], "{ctx}");
+            assert_eq!(
+                common::to_hex(&m.to_binary()),
+                r["model"].as_str().unwrap(),
+                "{ctx}"
+            );
+            replicas += 1;
+        }
+    }
+    assert!(replicas >= 80);
 }

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const { Model } = require('json-joy/lib/json-crdt');
 const { s } = require('json-joy/lib/json-crdt-patch');
+const { encode: toVerbose } = require('json-joy/lib/json-crdt-patch/codec/verbose');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2] || join(here, '../../json-joy/tests/fixtures/edit_traces.json');
@@ -109,7 +110,7 @@ function trace(seed, replicaCount, rounds) {
     bin: new Uint8Array([1, 2, 3, 4]),
   });
   const first = models[0].api.flush();
-  patches.push(hex(first.toBinary()));
+  patches.push({ hex: hex(first.toBinary()), json: toVerbose(first) });
   applied[0].push(0);
   for (let i = 1; i < replicaCount; i++) {
     models[i].applyPatch(first);
@@ -123,7 +124,7 @@ function trace(seed, replicaCount, rounds) {
         if (!edit(r, m)) continue;
         const p = m.api.flush();
         if (!p.ops.length) continue;
-        patches.push(hex(p.toBinary()));
+        patches.push({ hex: hex(p.toBinary()), json: toVerbose(p) });
         const idx = patches.length - 1;
         applied[i].push(idx);
         made[i].push({ idx, p });
