@@ -176,6 +176,47 @@ impl Filter {
         }
     }
 
+    /// `{"$and": [..]}`.
+    pub fn and(filters: Vec<Filter>) -> Self {
+        Filter::And(filters)
+    }
+
+    /// `{"$or": [..]}`.
+    pub fn or(filters: Vec<Filter>) -> Self {
+        Filter::Or(filters)
+    }
+
+    /// `{"$not": filter}`.
+    pub fn negate(filter: Filter) -> Self {
+        Filter::Not(Box::new(filter))
+    }
+
+    /// `{"$computed": {index: condition}}`.
+    pub fn computed(index: impl Into<String>, condition: Condition) -> Self {
+        Filter::Computed {
+            index: index.into(),
+            condition,
+        }
+    }
+
+    /// Both filters must match. A match-all side is dropped, so adding a condition to
+    /// `{}` gives just the condition.
+    pub fn and_also(self, other: Filter) -> Self {
+        if self.is_match_all() {
+            return other;
+        }
+        if other.is_match_all() {
+            return self;
+        }
+        match self {
+            Filter::And(mut items) => {
+                items.push(other);
+                Filter::And(items)
+            }
+            first => Filter::And(vec![first, other]),
+        }
+    }
+
     /// True for `{}` (and empty nestings of it), which matches every record.
     pub fn is_match_all(&self) -> bool {
         match self {

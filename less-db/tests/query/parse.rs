@@ -527,3 +527,39 @@ fn limit_and_offset_read_no_fields() {
     let got = fields_of(json!({"limit": 10, "offset": 20}));
     assert!(got.fields.is_empty() && !got.has_computed());
 }
+
+// ---------------------------------------------------------------- builders
+
+#[test]
+fn builders_write_the_json_form() {
+    let built = Filter::or(vec![
+        Filter::and(vec![Filter::eq("a", 1), Filter::negate(Filter::eq("b", 2))]),
+        Filter::computed("k", Condition::Ops(vec![Operator::In(vec![json!("x")])])),
+    ]);
+    assert_eq!(
+        built.to_value(),
+        json!({"$or": [{"$and": [{"a": 1}, {"$not": {"b": 2}}]}, {"$computed": {"k": {"$in": ["x"]}}}]})
+    );
+    assert_eq!(f(built.to_value()), built);
+}
+
+#[test]
+fn and_also_drops_match_all_sides() {
+    let cond = Filter::eq("a", 1);
+    assert_eq!(Filter::all().and_also(cond.clone()), cond);
+    assert_eq!(cond.clone().and_also(Filter::all()), cond);
+    let both = cond
+        .clone()
+        .and_also(Filter::eq("b", 2))
+        .and_also(Filter::eq("c", 3));
+    assert_eq!(
+        both.to_value(),
+        json!({"$and": [{"a": 1}, {"b": 2}, {"c": 3}]})
+    );
+    let rec = json!({"a": 1, "b": 2, "c": 3});
+    assert!(less_db::query::matches_filter(&rec, &both));
+    assert!(!less_db::query::matches_filter(
+        &json!({"a": 1, "b": 2}),
+        &both
+    ));
+}
