@@ -53,21 +53,39 @@ pub enum Condition {
 }
 
 /// One comparison operator of an operator object.
+///
+/// A missing field reads as null for equality. On an array field, `Eq`, `In` and the
+/// range operators hold when the array itself or any element does, and `Ne`/`Nin` hold
+/// when no element (nor the array) is equal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operator {
+    /// `$eq`: deep equality, numbers by value (`1 == 1.0`).
     Eq(Value),
+    /// `$ne`: not `$eq`.
     Ne(Value),
+    /// `$gt`: greater than, within one JSON type (number, string or boolean).
     Gt(Value),
+    /// `$gte`: greater or equal, within one JSON type.
     Gte(Value),
+    /// `$lt`: less than, within one JSON type.
     Lt(Value),
+    /// `$lte`: less or equal, within one JSON type.
     Lte(Value),
+    /// `$in`: equal to one of the values (never holds for an empty list).
     In(Vec<Value>),
+    /// `$nin`: equal to none of the values.
     Nin(Vec<Value>),
+    /// `$exists`: the field is present (`true`, even when null) or absent (`false`).
     Exists(bool),
+    /// `$regex`: a string field the pattern finds a match in.
     Regex(Pattern),
+    /// `$size`: an array field with exactly this many elements.
     Size(u64),
+    /// `$all`: an array field holding every one of the values.
     All(Vec<Value>),
+    /// `$contains`: an array field holding the value.
     Contains(Value),
+    /// `$containsAny`: an array field holding at least one of the values.
     ContainsAny(Vec<Value>),
 }
 
