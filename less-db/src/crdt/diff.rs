@@ -46,7 +46,12 @@ impl<'a, D: Doc> Differ<'a, D> {
         }
     }
 
-    fn diff_node(&mut self, schema: &SchemaNode, id: Timestamp, value: &Value) -> Result<(), Replace> {
+    fn diff_node(
+        &mut self,
+        schema: &SchemaNode,
+        id: Timestamp,
+        value: &Value,
+    ) -> Result<(), Replace> {
         let schema = resolve(schema, value);
         match self.doc.kind(id).ok_or(Replace)? {
             NodeKind::Con(current) => {
@@ -128,7 +133,9 @@ impl<'a, D: Doc> Differ<'a, D> {
             if let Some(child) = self.doc.obj_get(id, key) {
                 let ok = match child_schema {
                     Some(s) => self.diff_node(s, child, value).is_ok(),
-                    None => self.diff_node(&SchemaNode::Union(Vec::new()), child, value).is_ok(),
+                    None => self
+                        .diff_node(&SchemaNode::Union(Vec::new()), child, value)
+                        .is_ok(),
                 };
                 if ok {
                     continue;
@@ -178,10 +185,21 @@ impl<'a, D: Doc> Differ<'a, D> {
                 deletes.push(Timespan::new(slot.sid, slot.time, 1));
             }
         } else {
-            let after = if prefix == 0 { id } else { elements[prefix - 1].0 };
-            let ids: Vec<Timestamp> = new_mid.iter().map(|v| build_node(&mut self.w, item, v)).collect();
+            let after = if prefix == 0 {
+                id
+            } else {
+                elements[prefix - 1].0
+            };
+            let ids: Vec<Timestamp> = new_mid
+                .iter()
+                .map(|v| build_node(&mut self.w, item, v))
+                .collect();
             self.w.ins_arr(id, after, ids);
-            deletes.extend(old_mid.iter().map(|(slot, _)| Timespan::new(slot.sid, slot.time, 1)));
+            deletes.extend(
+                old_mid
+                    .iter()
+                    .map(|(slot, _)| Timespan::new(slot.sid, slot.time, 1)),
+            );
         }
         self.w.del(id, deletes);
     }
@@ -259,7 +277,9 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }

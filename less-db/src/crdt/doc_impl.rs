@@ -36,8 +36,8 @@ pub(crate) fn diff_patch(model: &Model, schema: &SchemaNode, data: &Value) -> Op
 
 use json_joy::json_crdt::model::str_view;
 use json_joy::json_crdt::nodes::Node;
-use json_joy::json_crdt_patch::clock::{Timespan, Timestamp};
 use json_joy::json_crdt_patch::ConValue;
+use json_joy::json_crdt_patch::clock::{Timespan, Timestamp};
 use json_joy::json_pack::PackValue;
 
 use super::doc::NodeKind;

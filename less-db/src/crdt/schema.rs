@@ -26,7 +26,8 @@ pub fn iso_to_millis(iso: &str) -> Option<i64> {
 
 /// Formats epoch milliseconds the way JS `Date.prototype.toISOString` does.
 pub fn millis_to_iso(ms: i64) -> Option<String> {
-    DateTime::<Utc>::from_timestamp_millis(ms).map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
 /// The `con` value of a JSON scalar. Integral floats become integers, as JS writes
@@ -87,7 +88,10 @@ fn is_atomic_leaf(schema: &SchemaNode) -> bool {
 }
 
 /// Picks the union member that describes `value`: the first one whose shape fits.
-pub(crate) fn union_variant<'a>(variants: &'a [SchemaNode], value: &Value) -> Option<&'a SchemaNode> {
+pub(crate) fn union_variant<'a>(
+    variants: &'a [SchemaNode],
+    value: &Value,
+) -> Option<&'a SchemaNode> {
     variants.iter().find(|v| shape_fits(v, value))
 }
 
@@ -287,9 +291,4 @@ fn object_view_to_record(
 /// The CRDT form of a leaf value under `schema`, for comparing against a `con` node.
 pub(crate) fn leaf_to_pack(schema: &SchemaNode, value: &Value) -> Option<PackValue> {
     date_to_crdt(schema, value).or_else(|| scalar_to_pack(value))
-}
-
-/// How `schema` wants a string-valued field stored.
-pub(crate) fn wants_text(schema: &SchemaNode) -> bool {
-    matches!(schema, SchemaNode::Text)
 }

@@ -19,9 +19,16 @@ fn concurrent_edits_to_different_fields_both_survive() {
     let schema = note_schema();
     let (mut a, mut b) = two_replicas(&schema, &note());
     let pa = edit(&schema, &mut a, &with(&note(), json!({"title": "From A"})));
-    let pb = edit(&schema, &mut b, &with(&note(), json!({"stars": 5, "tag": "from-b"})));
+    let pb = edit(
+        &schema,
+        &mut b,
+        &with(&note(), json!({"stars": 5, "tag": "from-b"})),
+    );
     exchange(&mut a, &[pa], &mut b, &[pb]);
-    let expected = with(&note(), json!({"title": "From A", "stars": 5, "tag": "from-b"}));
+    let expected = with(
+        &note(),
+        json!({"title": "From A", "stars": 5, "tag": "from-b"}),
+    );
     assert_eq!(view(&a), expected);
     assert_eq!(view(&b), expected);
 }
@@ -61,8 +68,16 @@ fn later_write_to_an_atomic_field_wins() {
 fn concurrent_text_edits_interleave_without_losing_characters() {
     let schema = note_schema();
     let (mut a, mut b) = two_replicas(&schema, &note());
-    let pa = edit(&schema, &mut a, &with(&note(), json!({"body": "hello big world"})));
-    let pb = edit(&schema, &mut b, &with(&note(), json!({"body": "hello world!"})));
+    let pa = edit(
+        &schema,
+        &mut a,
+        &with(&note(), json!({"body": "hello big world"})),
+    );
+    let pb = edit(
+        &schema,
+        &mut b,
+        &with(&note(), json!({"body": "hello world!"})),
+    );
     exchange(&mut a, &[pa], &mut b, &[pb]);
     assert_eq!(view(&a)["body"], json!("hello big world!"));
     assert_eq!(view(&b)["body"], json!("hello big world!"));
@@ -72,8 +87,16 @@ fn concurrent_text_edits_interleave_without_losing_characters() {
 fn concurrent_inserts_at_the_same_spot_keep_both() {
     let schema = note_schema();
     let (mut a, mut b) = two_replicas(&schema, &note());
-    let pa = edit(&schema, &mut a, &with(&note(), json!({"body": "hello AAA world"})));
-    let pb = edit(&schema, &mut b, &with(&note(), json!({"body": "hello BBB world"})));
+    let pa = edit(
+        &schema,
+        &mut a,
+        &with(&note(), json!({"body": "hello AAA world"})),
+    );
+    let pb = edit(
+        &schema,
+        &mut b,
+        &with(&note(), json!({"body": "hello BBB world"})),
+    );
     exchange(&mut a, &[pa], &mut b, &[pb]);
     let body = view(&a)["body"].as_str().unwrap().to_string();
     assert_eq!(view(&b)["body"], json!(body));
@@ -85,8 +108,16 @@ fn concurrent_inserts_at_the_same_spot_keep_both() {
 fn replaying_patches_twice_changes_nothing() {
     let schema = note_schema();
     let (mut a, mut b) = two_replicas(&schema, &note());
-    let p1 = edit(&schema, &mut a, &with(&note(), json!({"body": "hello big world"})));
-    let p2 = edit(&schema, &mut a, &with(&note(), json!({"body": "hello big world", "stars": 4})));
+    let p1 = edit(
+        &schema,
+        &mut a,
+        &with(&note(), json!({"body": "hello big world"})),
+    );
+    let p2 = edit(
+        &schema,
+        &mut a,
+        &with(&note(), json!({"body": "hello big world", "stars": 4})),
+    );
     crdt::merge_with_pending_patches(&mut b, &[p1.clone(), p2.clone()]);
     let once = view(&b);
     crdt::merge_with_pending_patches(&mut b, &[p1, p2]);
@@ -102,8 +133,16 @@ fn str_node_records_merge_character_by_character() {
     let bytes = plain.to_binary();
     let mut a = crdt::model_load(&bytes, SID_A).unwrap();
     let mut b = crdt::model_load(&bytes, SID_B).unwrap();
-    let pa = edit(&schema, &mut a, &with(&note(), json!({"title": "My Groceries"})));
-    let pb = edit(&schema, &mut b, &with(&note(), json!({"title": "Groceries 2"})));
+    let pa = edit(
+        &schema,
+        &mut a,
+        &with(&note(), json!({"title": "My Groceries"})),
+    );
+    let pb = edit(
+        &schema,
+        &mut b,
+        &with(&note(), json!({"title": "Groceries 2"})),
+    );
     exchange(&mut a, &[pa], &mut b, &[pb]);
     assert_eq!(view(&a)["title"], json!("My Groceries 2"));
     assert_eq!(view(&a), view(&b));

@@ -55,7 +55,10 @@ fn dates_are_epoch_millis_inside_the_document() {
     let model = crdt::create_model(&note_schema(), &note(), SID_A).unwrap();
     let raw = model.view();
     assert_eq!(raw["createdAt"], json!(1_705_312_800_000_i64));
-    assert_eq!(raw["due"], json!(iso_to_millis("2024-03-01T12:00:00.000Z").unwrap()));
+    assert_eq!(
+        raw["due"],
+        json!(iso_to_millis("2024-03-01T12:00:00.000Z").unwrap())
+    );
     // Everything else is as written.
     assert_eq!(raw["title"], json!("Groceries"));
     assert_eq!(raw["body"], json!("hello world"));
@@ -67,8 +70,14 @@ fn iso_conversion_matches_js_to_iso_string() {
         millis_to_iso(1_705_312_800_000).as_deref(),
         Some("2024-01-15T10:00:00.000Z")
     );
-    assert_eq!(millis_to_iso(-1).as_deref(), Some("1969-12-31T23:59:59.999Z"));
-    assert_eq!(iso_to_millis("2024-01-15T11:00:00+01:00"), Some(1_705_312_800_000));
+    assert_eq!(
+        millis_to_iso(-1).as_deref(),
+        Some("1969-12-31T23:59:59.999Z")
+    );
+    assert_eq!(
+        iso_to_millis("2024-01-15T11:00:00+01:00"),
+        Some(1_705_312_800_000)
+    );
     assert_eq!(iso_to_millis("yesterday"), None);
 }
 
@@ -82,18 +91,32 @@ fn unchanged_record_diffs_to_nothing() {
 fn atomic_string_change_writes_a_new_con() {
     let schema = note_schema();
     let mut model = crdt::create_model(&schema, &note(), SID_A).unwrap();
-    let patch = edit(&schema, &mut model, &with(&note(), json!({"title": "Groceries list"})));
+    let patch = edit(
+        &schema,
+        &mut model,
+        &with(&note(), json!({"title": "Groceries list"})),
+    );
     assert_eq!(con_strings(&patch), vec!["Groceries list".to_string()]);
-    assert!(inserted_text(&patch).is_empty(), "atomic strings are not edited in place");
+    assert!(
+        inserted_text(&patch).is_empty(),
+        "atomic strings are not edited in place"
+    );
     assert!(!creates_str_node(&patch));
-    assert_eq!(crdt::view_model(&schema, &model)["title"], json!("Groceries list"));
+    assert_eq!(
+        crdt::view_model(&schema, &model)["title"],
+        json!("Groceries list")
+    );
 }
 
 #[test]
 fn text_change_edits_characters_in_place() {
     let schema = note_schema();
     let mut model = crdt::create_model(&schema, &note(), SID_A).unwrap();
-    let patch = edit(&schema, &mut model, &with(&note(), json!({"body": "hello big world"})));
+    let patch = edit(
+        &schema,
+        &mut model,
+        &with(&note(), json!({"body": "hello big world"})),
+    );
     assert_eq!(inserted_text(&patch), "big ");
     assert!(!creates_str_node(&patch));
     assert!(con_strings(&patch).is_empty());
@@ -106,8 +129,13 @@ fn text_change_edits_characters_in_place() {
 #[test]
 fn text_deletion_and_non_ascii_positions() {
     let schema = note_schema();
-    let mut model = crdt::create_model(&schema, &with(&note(), json!({"body": "a😀b"})), SID_A).unwrap();
-    edit(&schema, &mut model, &with(&note(), json!({"body": "a😀xb"})));
+    let mut model =
+        crdt::create_model(&schema, &with(&note(), json!({"body": "a😀b"})), SID_A).unwrap();
+    edit(
+        &schema,
+        &mut model,
+        &with(&note(), json!({"body": "a😀xb"})),
+    );
     assert_eq!(crdt::view_model(&schema, &model)["body"], json!("a😀xb"));
     edit(&schema, &mut model, &with(&note(), json!({"body": "ab"})));
     assert_eq!(crdt::view_model(&schema, &model)["body"], json!("ab"));
@@ -142,7 +170,10 @@ fn date_change_is_stored_as_millis() {
     let mut model = crdt::create_model(&schema, &note(), SID_A).unwrap();
     let later = with(&note(), json!({"due": "2024-03-02T12:00:00.000Z"}));
     edit(&schema, &mut model, &later);
-    assert_eq!(model.view()["due"], json!(iso_to_millis("2024-03-02T12:00:00.000Z").unwrap()));
+    assert_eq!(
+        model.view()["due"],
+        json!(iso_to_millis("2024-03-02T12:00:00.000Z").unwrap())
+    );
     assert_eq!(crdt::view_model(&schema, &model), later);
 }
 
@@ -155,8 +186,14 @@ fn nested_objects_and_arrays_round_trip() {
     address.insert("zip".to_string(), SchemaNode::String);
     let mut props = BTreeMap::new();
     props.insert("address".to_string(), SchemaNode::Object(address));
-    props.insert("tags".to_string(), SchemaNode::Array(Box::new(SchemaNode::String)));
-    props.insert("scores".to_string(), SchemaNode::Record(Box::new(SchemaNode::Number)));
+    props.insert(
+        "tags".to_string(),
+        SchemaNode::Array(Box::new(SchemaNode::String)),
+    );
+    props.insert(
+        "scores".to_string(),
+        SchemaNode::Record(Box::new(SchemaNode::Number)),
+    );
     let schema = SchemaNode::Object(props);
     let v1 = json!({"address": {"city": "Oslo", "zip": "0150"}, "tags": ["a", "b", "c"], "scores": {"x": 1}});
     let mut model = crdt::create_model(&schema, &v1, SID_A).unwrap();
@@ -182,11 +219,21 @@ fn records_with_str_nodes_still_load_and_diff() {
     let bytes = plain.to_binary();
     let mut model = crdt::model_load(&bytes, SID_A).unwrap();
     // Plain JS wrote the date as a string; it reads back unchanged.
-    assert_eq!(crdt::view_model(&schema, &model)["createdAt"], json!(note()["createdAt"]));
+    assert_eq!(
+        crdt::view_model(&schema, &model)["createdAt"],
+        json!(note()["createdAt"])
+    );
     // An atomic field held in a str node keeps its node and is edited in place.
-    let patch = edit(&schema, &mut model, &with(&note(), json!({"title": "Groceries!"})));
+    let patch = edit(
+        &schema,
+        &mut model,
+        &with(&note(), json!({"title": "Groceries!"})),
+    );
     assert_eq!(inserted_text(&patch), "!");
-    assert_eq!(crdt::view_model(&schema, &model)["title"], json!("Groceries!"));
+    assert_eq!(
+        crdt::view_model(&schema, &model)["title"],
+        json!("Groceries!")
+    );
 }
 
 fn bytes_schema() -> less_db::schema::SchemaNode {
@@ -233,5 +280,8 @@ fn raw_byte_constants_from_js_read_as_base64() {
     };
     let mut model = Model::create(SID_B);
     model.apply_patch(&patch);
-    assert_eq!(crdt::view_model(&bytes_schema(), &model), json!({"blob": "AAEC"}));
+    assert_eq!(
+        crdt::view_model(&bytes_schema(), &model),
+        json!({"blob": "AAEC"})
+    );
 }

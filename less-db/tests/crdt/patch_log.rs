@@ -10,7 +10,14 @@ fn two_patches() -> Vec<crdt::Patch> {
     let schema = note_schema();
     let mut m = crdt::create_model(&schema, &note(), SID_A).unwrap();
     let p1 = edit(&schema, &mut m, &with(&note(), json!({"title": "One"})));
-    let p2 = edit(&schema, &mut m, &with(&note(), json!({"title": "One", "body": "hello there world"})));
+    let p2 = edit(
+        &schema,
+        &mut m,
+        &with(
+            &note(),
+            json!({"title": "One", "body": "hello there world"}),
+        ),
+    );
     vec![p1, p2]
 }
 
@@ -36,7 +43,10 @@ fn append_equals_serializing_all() {
     let one = append_patch(EMPTY_PATCH_LOG, &patches[0]);
     let both = append_patch(&one, &patches[1]);
     assert_eq!(both, serialize_patches(&patches));
-    assert!(both.starts_with(&one), "appending never rewrites older entries");
+    assert!(
+        both.starts_with(&one),
+        "appending never rewrites older entries"
+    );
 }
 
 #[test]
@@ -55,11 +65,11 @@ fn replaying_a_decoded_log_rebuilds_the_edits() {
 fn hostile_logs_are_typed_errors() {
     let good = serialize_patches(&two_patches());
     let cases: Vec<Vec<u8>> = vec![
-        vec![0x00],                                // truncated length prefix
-        vec![0x00, 0x00, 0x00, 0x10, 1, 2, 3],     // length past the end
-        vec![0xff, 0xff, 0xff, 0xff],              // 4 GiB claimed, nothing there
+        vec![0x00],                                     // truncated length prefix
+        vec![0x00, 0x00, 0x00, 0x10, 1, 2, 3],          // length past the end
+        vec![0xff, 0xff, 0xff, 0xff],                   // 4 GiB claimed, nothing there
         vec![0x00, 0x00, 0x00, 0x03, 0xff, 0xfe, 0xfd], // garbage patch
-        good[..good.len() - 1].to_vec(),           // last entry cut short
+        good[..good.len() - 1].to_vec(),                // last entry cut short
     ];
     for bytes in cases {
         match deserialize_patches(&bytes) {
