@@ -173,9 +173,42 @@ function serverDoc(seed) {
   return { model: hex(m.toBinary()), view: jsonView(m.view()) };
 }
 
+// set_root documents: JSON values of many shapes, logical and server clocks.
+function rootDocs() {
+  const r = rng(4242);
+  const word = () => ['', 'a', 'hello', 'héllo wörld', '😀🎉', '日本語テキスト', 'x'.repeat(40), 'long '.repeat(30)][Math.floor(r() * 8)];
+  const num = () => [0, 1, -1, 23, 24, 255, 256, 65535, 65536, -24, -25, 2 ** 31, 2 ** 40, 2 ** 53 - 1, -(2 ** 53) + 1, 1.5, -0.25, 3.141592653589793, 1e300, 2 ** 60, 0.1][Math.floor(r() * 21)];
+  const gen = (d) => {
+    const k = Math.floor(r() * (d > 3 ? 4 : 7));
+    if (k === 0) return num();
+    if (k === 1) return word();
+    if (k === 2) return r() < 0.5 ? null : r() < 0.5;
+    if (k === 3) return num();
+    if (k === 4) return Array.from({ length: Math.floor(r() * 5) }, () => gen(d + 1));
+    const o = {};
+    for (let i = 0; i < Math.floor(r() * 6); i++) o[word() + i] = gen(d + 1);
+    return o;
+  };
+  const values = [null, true, false, 0, 42, -7, 1.5, '', 'str', '😀', [], {}, [1, 'a', null, [2]], { a: { b: { c: [1, 2, { d: 'e' }] } } }];
+  for (let i = 0; i < 50; i++) values.push(gen(0));
+  let deep = 'leaf';
+  for (let i = 0; i < 64; i++) deep = i % 2 ? { k: deep } : [deep];
+  values.push(deep);
+  values.push(Array.from({ length: 40 }, (_, i) => ({ id: i, name: 'item' + i })));
+  const out = [];
+  values.forEach((value, i) => {
+    const sid = i % 7 === 3 ? 1 : 65536 + i * 7919;
+    const m = Model.create(undefined, sid);
+    m.api.root(value);
+    const p = m.api.flush();
+    out.push({ sid, value, patch: { hex: hex(p.toBinary()), json: toVerbose(p) }, model: hex(m.toBinary()), view: jsonView(m.view()) });
+  });
+  return out;
+}
+
 const traces = [];
 for (let seed = 1; seed <= 40; seed++) traces.push(trace(seed, seed % 2 ? 3 : 2, 4 + (seed % 5)));
 const server = [];
 for (let seed = 0; seed < 10; seed++) server.push(serverDoc(seed));
-writeFileSync(out, JSON.stringify({ generator: 'gen-edit-fixtures.mjs', jsonJoy: '17.67.0', traces, server }));
+writeFileSync(out, JSON.stringify({ generator: 'gen-edit-fixtures.mjs', jsonJoy: '17.67.0', traces, server, roots: rootDocs() }));
 console.log(`wrote ${traces.length} traces to ${out}`);

@@ -2,6 +2,7 @@
 //! and the structural binary model codec.
 
 pub mod codec;
+mod json_builder;
 pub mod model;
 pub mod nodes;
 pub mod rga;

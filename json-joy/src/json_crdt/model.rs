@@ -269,6 +269,24 @@ impl Model {
         }
     }
 
+    /// Replaces the document with `value` and returns the applied patch (JS
+    /// `model.api.set(value); model.api.flush()`).
+    pub fn set_root(&mut self, value: &Value) -> Patch {
+        let mut b = super::json_builder::JsonOps {
+            sid: self.clock.sid,
+            time: self.clock.time,
+            ops: Vec::new(),
+        };
+        let val = b.const_or_json(value);
+        b.set_root(val);
+        let patch = Patch {
+            ops: b.ops,
+            meta: None,
+        };
+        self.apply_patch(&patch);
+        patch
+    }
+
     /// Encodes the model in the structural binary format (JS `model.toBinary()`).
     pub fn to_binary(&self) -> Vec<u8> {
         super::codec::structural::binary::encode(self)

@@ -39,9 +39,10 @@ pub fn pack(v: &Value) -> PackValue {
     match v {
         Value::Null => PackValue::Null,
         Value::Bool(b) => PackValue::Bool(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| PackValue::Float(n.as_f64().unwrap()), PackValue::Int),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i.unsigned_abs() < (1 << 53) => PackValue::Int(i),
+            _ => PackValue::Float(n.as_f64().unwrap()),
+        },
         Value::String(s) => PackValue::Str(s.clone()),
         Value::Array(a) => PackValue::Array(a.iter().map(pack).collect()),
         Value::Object(o) => {
@@ -167,5 +168,16 @@ pub fn patch_from_verbose(j: &Value) -> Patch {
     Patch {
         ops,
         meta: j.get("meta").map(pack),
+    }
+}
+
+/// A view with every number as f64, for comparing JS and Rust views of large numbers
+/// (JS prints 2^60 as 1152921504606847000, Rust as 1.152921504606847e18).
+pub fn norm(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64().unwrap()),
+        Value::Array(a) => Value::Array(a.iter().map(norm).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), norm(v))).collect()),
+        other => other.clone(),
     }
 }
