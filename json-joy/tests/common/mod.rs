@@ -2,6 +2,8 @@
 //! [`Patch`] values (so model tests do not depend on the binary patch codec).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod edit;
+
 use json_joy::json_crdt_patch::clock::{Timespan, Timestamp};
 use json_joy::json_crdt_patch::{ConValue, Op, Patch};
 use json_joy::json_pack::PackValue;

@@ -1,0 +1,45 @@
+// Reads {"models": ["<hex>", ...], "patches": [{"base": "<model hex>", "patch": "<hex>"}]}
+// on stdin and prints {"models": [view|{"error"}], "patches": [...]} on stdout: what JS
+// json-joy 17.67.0 sees in bytes Rust wrote. Binary views print as arrays of numbers,
+// lone surrogates as U+FFFD (as the Rust view does).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Model } = require('json-joy/lib/json-crdt');
+const { Patch } = require('json-joy/lib/json-crdt-patch');
+
+const view = (v) =>
+  JSON.parse(
+    JSON.stringify(v, (_k, x) =>
+      x instanceof Uint8Array ? Array.from(x) : typeof x === 'string' ? x.toWellFormed() : x,
+    ) ?? 'null',
+  );
+const bytes = (hex) => new Uint8Array(Buffer.from(hex, 'hex'));
+const attempt = (f) => {
+  try {
+    return { view: f() };
+  } catch (e) {
+    return { error: String(e && e.message ? e.message : e) };
+  }
+};
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+  const req = JSON.parse(input);
+  const models = (req.models || []).map((hex) =>
+    attempt(() => {
+      const m = Model.fromBinary(bytes(hex));
+      return { view: view(m.view()), model: Buffer.from(m.toBinary()).toString('hex') };
+    }),
+  );
+  const patches = (req.patches || []).map(({ base, patch }) =>
+    attempt(() => {
+      const m = Model.fromBinary(bytes(base));
+      m.applyPatch(Patch.fromBinary(bytes(patch)));
+      return view(m.view());
+    }),
+  );
+  process.stdout.write(JSON.stringify({ models, patches }));
+});
