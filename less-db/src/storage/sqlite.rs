@@ -72,7 +72,10 @@ impl Table {
             ),
             scan_all: format!("SELECT {cols} FROM {t} ORDER BY rowid LIMIT ?1 OFFSET ?2"),
             scan_dirty: format!("SELECT {cols} FROM {t} WHERE dirty = 1 ORDER BY rowid"),
-            count_live: format!("SELECT count(*) FROM {t} WHERE deleted = 0"),
+            count_live: format!(
+                "SELECT live FROM {} WHERE collection = '{collection}'",
+                ddl::COUNTS_TABLE
+            ),
             tombstones_all: format!("SELECT count(*) FROM {t} WHERE deleted = 1"),
             tombstones_before: format!("SELECT count(*) FROM {t} WHERE {before}"),
             purge_all: format!("DELETE FROM {t} WHERE deleted = 1"),
@@ -130,8 +133,10 @@ impl SqliteBackend {
         guard
             .conn
             .execute_batch(&format!(
-                "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID",
-                ddl::META_TABLE
+                "CREATE TABLE IF NOT EXISTS {} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                 CREATE TABLE IF NOT EXISTS {} (collection TEXT PRIMARY KEY NOT NULL, live INTEGER NOT NULL) WITHOUT ROWID;",
+                ddl::META_TABLE,
+                ddl::COUNTS_TABLE
             ))
             .map_err(sql_err)?;
         let stored: Option<String> = guard
@@ -189,7 +194,12 @@ impl SqliteBackend {
             add_missing_columns(conn, name)?;
             let mut wanted = ddl::system_index_sql(name);
             wanted.extend(indexes.iter().map(|i| ddl::user_index_sql(name, i)));
-            sync_indexes(conn, name, &wanted)
+            sync_indexes(conn, name, &wanted)?;
+            let (triggers, recount) = ddl::live_count_sql(name);
+            for trigger in triggers {
+                conn.execute_batch(&trigger).map_err(sql_err)?;
+            }
+            conn.execute_batch(&recount).map_err(sql_err)
         })?;
         self.tables
             .write()
@@ -304,7 +314,7 @@ impl SqliteBackend {
         self.select(collection, &table.scan_dirty, &[])
     }
 
-    /// Live (non-deleted) records, counted from the `deleted` index alone.
+    /// Live (non-deleted) records, read from the trigger-maintained counter.
     pub fn count_live(&self, collection: &str) -> Result<usize, LessDbError> {
         let table = self.table(collection)?;
         self.count(&table.count_live, &[])

@@ -540,6 +540,7 @@ fn an_older_table_missing_columns_is_upgraded_in_place() {
     let r = b.get_record("notes", "n1").unwrap().unwrap();
     assert_eq!(serde_json::to_string(&r.data).unwrap(), r#"{"b":1,"a":2}"#);
     assert_eq!(r.sequence, -1);
+    assert_eq!(b.count_live("notes").unwrap(), 1);
     assert!(!r.deleted && r.crdt.is_empty() && r.computed.is_none());
 }
 
@@ -660,4 +661,32 @@ fn ordered_scans_break_ties_by_insertion_order_in_both_directions() {
     let desc = scan(&idx, vec![], None, None, None, SortDirection::Desc);
     let rows = b.scan_index("games", &desc, &window).unwrap().unwrap();
     assert_eq!(ids(&rows), vec!["g0", "g4", "g2", "g5", "g3", "g1"]);
+}
+
+#[test]
+fn the_live_count_follows_inserts_tombstones_revivals_and_purges() {
+    let b = backend_with("notes", &[]);
+    let mut r = record("notes", "a", json!({}));
+    b.put_records(&[
+        r.clone(),
+        record("notes", "b", json!({})),
+        record("notes", "c", json!({})),
+    ])
+    .unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 3);
+    r.deleted = true;
+    b.put_record(&r).unwrap();
+    b.put_record(&r).unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 2);
+    b.purge_tombstones("notes", None, false).unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 2);
+    b.put_record(&record("notes", "a", json!({}))).unwrap();
+    assert_eq!(b.count_live("notes").unwrap(), 3);
+    let failed: Result<(), LessDbError> = b.run_in_transaction(|b| {
+        b.put_record(&record("notes", "d", json!({})))?;
+        Err(LessDbError::Internal("no".into()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(b.count_live("notes").unwrap(), 3);
+    assert_eq!(b.scan_records("notes", false, None, 0).unwrap().len(), 3);
 }

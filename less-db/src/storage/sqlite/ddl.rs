@@ -39,6 +39,10 @@ pub(super) const COLUMN_DECLS: &[(&str, &str)] = &[
 /// Name of the key/value table holding session id, sync cursors and layout version.
 pub(super) const META_TABLE: &str = "less_meta";
 
+/// Live-record count per collection, kept exact by triggers so `count()` is one
+/// primary-key read whatever the collection size.
+pub(super) const COUNTS_TABLE: &str = "less_counts";
+
 /// Version of this table layout, kept in the meta table.
 pub(super) const LAYOUT_VERSION: &str = "1";
 
@@ -192,6 +196,37 @@ pub(super) fn system_index_sql(collection: &str) -> Vec<(String, String)> {
             ),
         ),
     ]
+}
+
+/// Triggers that keep the collection's row of [`COUNTS_TABLE`] equal to its number of
+/// live records, and the statement that recounts it (run at registration, which also
+/// covers rows written before the triggers existed).
+pub(super) fn live_count_sql(collection: &str) -> (Vec<String>, String) {
+    let table = table_name(collection);
+    let prefix = index_prefix(collection);
+    let bump = |delta: &str| {
+        format!(
+            "UPDATE {COUNTS_TABLE} SET live = live + ({delta}) WHERE collection = '{collection}'"
+        )
+    };
+    let triggers = vec![
+        format!(
+            "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_ins\" AFTER INSERT ON {table} WHEN NEW.deleted = 0 BEGIN {}; END",
+            bump("1")
+        ),
+        format!(
+            "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_del\" AFTER DELETE ON {table} WHEN OLD.deleted = 0 BEGIN {}; END",
+            bump("-1")
+        ),
+        format!(
+            "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_upd\" AFTER UPDATE OF deleted ON {table} WHEN OLD.deleted <> NEW.deleted BEGIN {}; END",
+            bump("OLD.deleted - NEW.deleted")
+        ),
+    ];
+    let recount = format!(
+        "INSERT INTO {COUNTS_TABLE} (collection, live) SELECT '{collection}', count(*) FROM {table} WHERE deleted = 0 ON CONFLICT(collection) DO UPDATE SET live = excluded.live"
+    );
+    (triggers, recount)
 }
 
 /// `(sql name, CREATE INDEX statement)` of a user index. The statement is written the
