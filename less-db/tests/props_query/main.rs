@@ -201,15 +201,6 @@ proptest! {
     }
 
     #[test]
-    fn valid_filters_parse_and_round_trip(v in arb_valid_filter()) {
-        let f = Filter::from_value(&v);
-        prop_assert!(f.is_ok(), "{} -> {:?}", v, f);
-        let f = f.unwrap();
-        prop_assert_eq!(f.to_value(), v.clone());
-        prop_assert_eq!(Filter::from_value(&f.to_value()), Ok(f));
-    }
-
-    #[test]
     fn query_parse_is_total_and_round_trips(v in arb_query_json()) {
         match Query::from_value(&v) {
             Ok(q) => {
@@ -218,6 +209,25 @@ proptest! {
             }
             Err(e) => prop_assert!(e.path.starts_with('$'), "path {}", e.path),
         }
+    }
+
+}
+
+proptest! {
+    // Fewer cases: each one is heavier, and these properties are about structure.
+    #![proptest_config(ProptestConfig {
+        cases: 1500,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn valid_filters_parse_and_round_trip(v in arb_valid_filter()) {
+        let f = Filter::from_value(&v);
+        prop_assert!(f.is_ok(), "{} -> {:?}", v, f);
+        let f = f.unwrap();
+        prop_assert_eq!(f.to_value(), v.clone());
+        prop_assert_eq!(Filter::from_value(&f.to_value()), Ok(f));
     }
 
     #[test]
