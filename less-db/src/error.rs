@@ -48,6 +48,10 @@ pub enum SchemaError {
     /// version, missing migration, bad index...). The message says what to change.
     #[error("invalid collection definition `{collection}`: {message}")]
     InvalidDefinition { collection: String, message: String },
+    /// A value that `serialize`/`deserialize` cannot convert (too deep, or no union
+    /// variant fits).
+    #[error("{message} (at {path})")]
+    Serialize { path: String, message: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +104,15 @@ pub enum MigrationError {
         failed_at: u32,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Version 0 (or another version the collection never had below its newest).
+    #[error(
+        "record {collection}/{record_id} has version {version}, which the collection does not define (versions start at 1)"
+    )]
+    UnknownVersion {
+        collection: String,
+        record_id: String,
+        version: u32,
     },
     #[error(
         "record {collection}/{record_id} has version {version}, newer than the newest known version {current}"

@@ -251,3 +251,107 @@ pub struct ApplyRemoteOptions {
     /// When the pull happened (ISO-8601): `deletedAt` of remote tombstones.
     pub received_at: Option<String>,
 }
+
+/// A record as read back from storage, without the backend-only computed index values.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredRecord {
+    pub id: String,
+    pub collection: String,
+    pub version: u32,
+    pub data: Value,
+    pub crdt: Vec<u8>,
+    pub pending_patches: Vec<u8>,
+    pub sequence: i64,
+    pub dirty: bool,
+    pub deleted: bool,
+    pub deleted_at: Option<String>,
+    pub meta: Option<Value>,
+}
+
+impl From<SerializedRecord> for StoredRecord {
+    fn from(r: SerializedRecord) -> Self {
+        StoredRecord {
+            id: r.id,
+            collection: r.collection,
+            version: r.version,
+            data: r.data,
+            crdt: r.crdt,
+            pending_patches: r.pending_patches,
+            sequence: r.sequence,
+            dirty: r.dirty,
+            deleted: r.deleted,
+            deleted_at: r.deleted_at,
+            meta: r.meta,
+        }
+    }
+}
+
+impl From<StoredRecordWithMeta> for StoredRecord {
+    fn from(r: StoredRecordWithMeta) -> Self {
+        StoredRecord {
+            id: r.id,
+            collection: r.collection,
+            version: r.version,
+            data: r.data,
+            crdt: r.crdt,
+            pending_patches: r.pending_patches,
+            sequence: r.sequence,
+            dirty: r.dirty,
+            deleted: r.deleted,
+            deleted_at: r.deleted_at,
+            meta: r.meta,
+        }
+    }
+}
+
+/// What applying one remote record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RemoteAction {
+    /// A record (or tombstone) the local store did not have.
+    Inserted,
+    /// The local record took the remote state.
+    Updated,
+    /// The local record became a tombstone.
+    Deleted,
+    /// Local pending edits were replayed on top of the remote state.
+    Merged,
+    /// A delete conflict resolved for the local side; the local state is pushed again.
+    KeptLocal,
+    /// The remote is not newer than the local record: nothing was written.
+    Skipped,
+}
+
+/// The outcome of one applied remote record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyRemoteRecordResult {
+    pub id: String,
+    pub action: RemoteAction,
+    /// The record as written; `None` when skipped.
+    pub record: Option<SerializedRecord>,
+}
+
+/// What applying a batch of remote records did: one entry per applied record, one error
+/// per record that could not be applied (the others still were).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplyRemoteResult {
+    pub applied: Vec<ApplyRemoteRecordResult>,
+    pub errors: Vec<RecordError>,
+    /// Highest sequence among the records received.
+    pub new_sequence: i64,
+    /// Records whose local pending edits were merged with the remote state.
+    pub merged_count: usize,
+}
+
+/// State of an eager migration of one collection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// Records migrated (or attempted) so far.
+    pub done: usize,
+    /// Records that needed migration when it started.
+    pub total: usize,
+    pub finished: bool,
+    /// Records that failed to migrate; they stay at their stored version.
+    pub errors: Vec<RecordError>,
+}

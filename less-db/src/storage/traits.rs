@@ -4,11 +4,20 @@
 // `LessDbError` is the crate-wide error; its size is a crate-level design choice.
 #![allow(clippy::result_large_err)]
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
+use crate::collection::CollectionDef;
 use crate::error::Result;
-use crate::index::types::{IndexDefinition, IndexScan};
-use crate::types::{PurgeTombstonesOptions, RawBatchResult, ScanOptions, SerializedRecord};
+use crate::index::types::{IndexDefinition, IndexScan, QueryPlan};
+use crate::query::types::{Filter, Query, QueryResult};
+use crate::types::{
+    ApplyRemoteOptions, ApplyRemoteResult, BatchResult, BulkDeleteResult, BulkPatchResult,
+    DeleteOptions, GetOptions, ListOptions, PatchManyResult, PatchOptions, PurgeTombstonesOptions,
+    PushSnapshot, PutOptions, RawBatchResult, RemoteRecord, ScanOptions, SerializedRecord,
+    StoredRecordWithMeta,
+};
 
 /// Which rows of an index scan come back, and in what order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,4 +78,100 @@ pub trait StorageBackend: Send + Sync {
     fn transaction<F, T>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&Self) -> Result<T>;
+}
+
+/// Reads of records of one collection.
+pub trait StorageRead {
+    fn get(
+        &self,
+        def: &CollectionDef,
+        id: &str,
+        opts: &GetOptions,
+    ) -> Result<Option<StoredRecordWithMeta>>;
+    fn get_all(&self, def: &CollectionDef, opts: &ListOptions) -> Result<BatchResult>;
+    fn query(
+        &self,
+        def: &CollectionDef,
+        query: &Query,
+    ) -> Result<QueryResult<StoredRecordWithMeta>>;
+    /// Number of live records matching `query` (all live records when `None`).
+    fn count(&self, def: &CollectionDef, query: Option<&Query>) -> Result<usize>;
+    /// The plan `query` would run with, without running it.
+    fn explain_query(&self, def: &CollectionDef, query: &Query) -> QueryPlan;
+}
+
+/// Writes of records of one collection.
+pub trait StorageWrite {
+    fn put(
+        &self,
+        def: &CollectionDef,
+        data: Value,
+        opts: &PutOptions,
+    ) -> Result<StoredRecordWithMeta>;
+    fn patch(
+        &self,
+        def: &CollectionDef,
+        data: Value,
+        opts: &PatchOptions,
+    ) -> Result<StoredRecordWithMeta>;
+    /// Returns `false` when there was no live record to delete.
+    fn delete(&self, def: &CollectionDef, id: &str, opts: &DeleteOptions) -> Result<bool>;
+    fn bulk_put(
+        &self,
+        def: &CollectionDef,
+        records: Vec<Value>,
+        opts: &PutOptions,
+    ) -> Result<BatchResult>;
+    fn bulk_delete(
+        &self,
+        def: &CollectionDef,
+        ids: &[&str],
+        opts: &DeleteOptions,
+    ) -> Result<BulkDeleteResult>;
+    fn bulk_patch(
+        &self,
+        def: &CollectionDef,
+        patches: Vec<Value>,
+        opts: &PatchOptions,
+    ) -> Result<BulkPatchResult>;
+    fn delete_many(
+        &self,
+        def: &CollectionDef,
+        filter: &Filter,
+        opts: &DeleteOptions,
+    ) -> Result<BulkDeleteResult>;
+    fn patch_many(
+        &self,
+        def: &CollectionDef,
+        filter: &Filter,
+        patch: &Value,
+        opts: &PatchOptions,
+    ) -> Result<PatchManyResult>;
+}
+
+/// What a sync manager needs from storage.
+pub trait StorageSync {
+    fn get_dirty(&self, def: &CollectionDef) -> Result<BatchResult>;
+    fn mark_synced(
+        &self,
+        def: &CollectionDef,
+        id: &str,
+        sequence: i64,
+        snapshot: Option<&PushSnapshot>,
+    ) -> Result<()>;
+    fn apply_remote_changes(
+        &self,
+        def: &CollectionDef,
+        records: &[RemoteRecord],
+        opts: &ApplyRemoteOptions,
+    ) -> Result<ApplyRemoteResult>;
+    fn get_last_sequence(&self, collection: &str) -> Result<i64>;
+    fn set_last_sequence(&self, collection: &str, sequence: i64) -> Result<()>;
+}
+
+/// Registering collections and shutting down.
+pub trait StorageLifecycle {
+    fn initialize(&mut self, collections: &[Arc<CollectionDef>]) -> Result<()>;
+    fn close(&mut self) -> Result<()>;
+    fn is_initialized(&self) -> bool;
 }
