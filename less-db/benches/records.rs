@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use less_db::collection::CollectionDef;
 use less_db::crdt;
 use less_db::schema::SchemaNode;
@@ -65,9 +65,15 @@ fn bench_records(c: &mut Criterion) {
     let base = existing(&def);
     let mut changed = base.data.clone();
     changed["name"] = json!("User Number 42 (renamed)");
+    let put = opts();
+    let no_opts = PutOptions::default();
 
     c.bench_function("records/prepare_new", |b| {
-        b.iter(|| prepare_new(&def, user(), SID, &opts()).unwrap())
+        b.iter_batched(
+            user,
+            |u| prepare_new(&def, u, SID, &put).unwrap(),
+            BatchSize::SmallInput,
+        )
     });
     c.bench_function("records/prepare_update", |b| {
         b.iter(|| {

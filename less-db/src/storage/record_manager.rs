@@ -66,7 +66,7 @@ pub struct MergeRecordsResult {
 
 /// Current time as JS `Date.toISOString` writes it.
 pub(crate) fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    crate::collection::autofill::now_iso()
 }
 
 fn object_props(schema: &SchemaNode) -> Option<&std::collections::BTreeMap<String, SchemaNode>> {
@@ -216,8 +216,9 @@ fn update_with(
     session_id: u64,
     meta: Option<&Value>,
 ) -> Result<PrepareUpdateResult> {
-    let carried = seams::carry_auto_fields(def, new_data, &existing.data);
-    let validated = seams::validate(def, carried)?;
+    let now = now_iso();
+    let filled = seams::autofill_update(def, new_data, &existing.data, &now);
+    let validated = seams::validate(def, filled)?;
     let changed_fields = seams::changed_fields(def, &existing.data, &validated);
     let meta_changed = meta.is_some_and(|m| existing.meta.as_ref() != Some(m));
     if changed_fields.is_empty() && !meta_changed {
@@ -227,10 +228,12 @@ fn update_with(
             has_changes: false,
         });
     }
-    let mut data = validated;
-    if !changed_fields.is_empty() {
-        seams::touch_updated_at(def, &mut data, &now_iso());
-    }
+    let data = if changed_fields.is_empty() {
+        // Only the metadata changed: the data (and its `updatedAt`) stay as they were.
+        existing.data.clone()
+    } else {
+        validated
+    };
     let (crdt_bytes, pending) = if changed_fields.is_empty() {
         (existing.crdt.clone(), existing.pending_patches.clone())
     } else {
@@ -340,7 +343,6 @@ pub fn migrate_and_deserialize(
     }
     check_version(def, &raw.id, raw.version)?;
     let data = seams::migrate(def, raw.data.clone(), raw.version, &raw.id)?;
-    let data = seams::validate(def, data)?;
     let crdt_bytes = rebase_crdt(def, &raw.crdt, &data, crdt::generate_session_id())?;
     let computed = compute_index_values(&data, &def.indexes);
     Ok(MigrateResult {
@@ -490,7 +492,6 @@ pub fn merge_with_migrated_remote(
     let remote = decode_remote(remote_crdt)?;
     let remote_view = crdt::view_model(seams::schema_at(def, remote_version), &remote);
     let migrated = seams::migrate(def, remote_view, remote_version, &local.id)?;
-    let migrated = seams::validate(def, migrated)?;
     let mut model = crdt::model_load(remote_crdt, sid)?;
     if let Some(p) = crdt::diff_model(&def.current_schema, &model, &migrated) {
         model.apply_patch(&p);
@@ -582,8 +583,7 @@ pub fn prepare_remote_insert(
     let model = decode_remote(bytes)?;
     let (data, crdt_bytes) = if remote.version < def.current_version {
         let view = crdt::view_model(seams::schema_at(def, remote.version), &model);
-        let migrated = seams::migrate(def, view, remote.version, &remote.id)?;
-        let data = seams::validate(def, migrated)?;
+        let data = seams::migrate(def, view, remote.version, &remote.id)?;
         let sid = session_id.unwrap_or_else(crdt::generate_session_id);
         let crdt_bytes = rebase_crdt(def, bytes, &data, sid)?;
         (data, crdt_bytes)
@@ -637,56 +637,56 @@ pub fn prepare_remote_tombstone(
 /// Calls into the schema and collection modules, gathered in one place.
 mod seams {
     use super::*;
+    use crate::collection::{AutofillOptions, autofill, autofill_for_update};
 
     pub(super) fn validate(def: &CollectionDef, data: Value) -> Result<Value> {
-        Ok(crate::schema::validate::validate(
-            &def.current_schema,
-            data,
-        )?)
+        Ok(crate::schema::validate(&def.current_schema, data)?)
     }
 
+    /// Fills auto-fields of a new record; an explicit id wins over the one in `data`.
     pub(super) fn autofill_new(
         def: &CollectionDef,
         data: Value,
         id: Option<&str>,
         now: &str,
     ) -> Value {
-        crate::collection::autofill::autofill(&def.current_schema, data, id, now)
+        let data = match (id, data) {
+            (Some(id), Value::Object(mut map)) => {
+                map.insert("id".to_string(), Value::String(id.to_string()));
+                Value::Object(map)
+            }
+            (_, data) => data,
+        };
+        autofill(&def.current_schema, &data, &AutofillOptions::at(now))
     }
 
-    /// Copies the immutable and `updatedAt` auto-fields of `existing` into `data` where
-    /// missing, so a full replacement need not repeat them.
-    pub(super) fn carry_auto_fields(def: &CollectionDef, data: Value, existing: &Value) -> Value {
+    /// A replacement of `existing`: its immutable auto-fields carried over where the new
+    /// data leaves them out, then auto-fields filled as for an update (`updatedAt` is
+    /// the given time, nested keys are generated).
+    pub(super) fn autofill_update(
+        def: &CollectionDef,
+        data: Value,
+        existing: &Value,
+        now: &str,
+    ) -> Value {
         let Value::Object(mut map) = data else {
             return data;
         };
         if let Some(props) = object_props(&def.current_schema) {
             for (k, s) in props {
-                let auto = matches!(
-                    s,
-                    SchemaNode::Key | SchemaNode::CreatedAt | SchemaNode::UpdatedAt
-                );
-                if auto && !map.contains_key(k) {
+                let carried = matches!(s, SchemaNode::Key | SchemaNode::CreatedAt);
+                if carried && !map.contains_key(k) {
                     if let Some(v) = existing.get(k) {
                         map.insert(k.clone(), v.clone());
                     }
                 }
             }
         }
-        Value::Object(map)
-    }
-
-    pub(super) fn touch_updated_at(def: &CollectionDef, data: &mut Value, now: &str) {
-        let Some(props) = object_props(&def.current_schema) else {
-            return;
-        };
-        if let Value::Object(map) = data {
-            for (k, s) in props {
-                if matches!(s, SchemaNode::UpdatedAt) {
-                    map.insert(k.clone(), Value::String(now.to_string()));
-                }
-            }
-        }
+        autofill_for_update(
+            &def.current_schema,
+            &Value::Object(map),
+            &AutofillOptions::at(now),
+        )
     }
 
     /// Changed fields, ignoring `updatedAt` (it changes because something else did).
@@ -712,7 +712,8 @@ mod seams {
             .unwrap_or(&def.current_schema)
     }
 
+    /// Migrates `data` from `from` to the current version (the result is validated).
     pub(super) fn migrate(def: &CollectionDef, data: Value, from: u32, id: &str) -> Result<Value> {
-        Ok(crate::collection::migrate::migrate(def, data, from, id)?)
+        Ok(crate::collection::migrate(def, data, from, id)?)
     }
 }

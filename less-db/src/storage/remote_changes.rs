@@ -9,28 +9,9 @@ use super::record_manager::{merge_records, prepare_remote_insert, prepare_remote
 use crate::collection::CollectionDef;
 use crate::error::{LessDbError, Result};
 use crate::types::{
-    DeleteConflictStrategy, DeleteResolution, RecordError, RemoteRecord, SerializedRecord,
+    ApplyRemoteRecordResult, DeleteConflictStrategy, DeleteResolution, RecordError, RemoteAction,
+    RemoteRecord, SerializedRecord,
 };
-
-/// What applying one remote record did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RemoteAction {
-    /// A record (or tombstone) the local store did not have.
-    Inserted,
-    /// The local record took the remote state (it was clean, or a delete conflict
-    /// resolved for the remote's live version).
-    Updated,
-    /// The local record became a tombstone.
-    Deleted,
-    /// Local pending edits were replayed on top of the remote state.
-    Merged,
-    /// A delete conflict resolved for the local side; the record stays dirty and the
-    /// local state is pushed again.
-    KeptLocal,
-    /// The remote is not newer than what the local store has: nothing was written.
-    Skipped,
-}
 
 /// The decision for one remote record.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,15 +59,6 @@ impl RemoteDecision {
             other => other.record().map_or("", |r| r.id.as_str()),
         }
     }
-}
-
-/// The outcome of one applied remote record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteApplied {
-    pub id: String,
-    pub action: RemoteAction,
-    /// The record as written; `None` when skipped.
-    pub record: Option<SerializedRecord>,
 }
 
 /// Who wins when one side deleted the record and the other edited it.
@@ -203,7 +175,7 @@ fn keep_local(local: &SerializedRecord, remote: &RemoteRecord) -> SerializedReco
 pub fn apply_remote_decision(
     decision: RemoteDecision,
     put: &mut dyn FnMut(&SerializedRecord) -> Result<()>,
-) -> Result<RemoteApplied> {
+) -> Result<ApplyRemoteRecordResult> {
     let action = decision.action();
     let id = decision.id().to_string();
     let record = match decision {
@@ -217,7 +189,7 @@ pub fn apply_remote_decision(
             Some(r)
         }
     };
-    Ok(RemoteApplied { id, action, record })
+    Ok(ApplyRemoteRecordResult { id, action, record })
 }
 
 /// Writes every decision; a failed write becomes a [`RecordError`] and the others go on.
@@ -225,7 +197,7 @@ pub fn apply_remote_decisions(
     collection: &str,
     decisions: Vec<RemoteDecision>,
     put: &mut dyn FnMut(&SerializedRecord) -> Result<()>,
-) -> (Vec<RemoteApplied>, Vec<RecordError>) {
+) -> (Vec<ApplyRemoteRecordResult>, Vec<RecordError>) {
     let mut applied = Vec::with_capacity(decisions.len());
     let mut errors = Vec::new();
     for (index, decision) in decisions.into_iter().enumerate() {

@@ -1,12 +1,12 @@
 use less_db::error::LessDbError;
 use less_db::storage::record_manager::{prepare_delete, prepare_patch};
 use less_db::storage::remote_changes::{
-    RemoteAction, RemoteContext, RemoteDecision, apply_remote_decision, apply_remote_decisions,
+    RemoteContext, RemoteDecision, apply_remote_decision, apply_remote_decisions,
     process_remote_record, resolve_delete_conflict,
 };
 use less_db::types::{
-    DeleteConflictStrategy, DeleteOptions, DeleteResolution, PatchOptions, RemoteRecord,
-    SerializedRecord,
+    DeleteConflictStrategy, DeleteOptions, DeleteResolution, PatchOptions, RemoteAction,
+    RemoteRecord, SerializedRecord,
 };
 use serde_json::json;
 
