@@ -285,3 +285,19 @@ fn raw_byte_constants_from_js_read_as_base64() {
         json!({"blob": "AAEC"})
     );
 }
+
+#[test]
+fn canonical_and_other_iso_forms_parse_alike() {
+    for (iso, other) in [
+        ("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999+00:00"),
+        ("1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00Z"),
+        ("1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999000Z"),
+        ("2000-03-01T12:30:00.250Z", "2000-03-01T13:30:00.250+01:00"),
+    ] {
+        let ms = iso_to_millis(iso).unwrap();
+        assert_eq!(Some(ms), iso_to_millis(other), "{iso}");
+        assert_eq!(millis_to_iso(ms).as_deref(), Some(iso));
+    }
+    assert_eq!(iso_to_millis("2023-02-29T00:00:00.000Z"), None);
+    assert_eq!(iso_to_millis("2024-13-01T00:00:00.000Z"), None);
+}
