@@ -353,14 +353,17 @@ impl<B: StorageBackend> Adapter<B> {
             let rows = self.full_scan(def)?;
             return Ok(finish_in_memory(rows, query, plan));
         };
-        let paged = query.limit.is_some() || query.offset.is_some_and(|o| o > 0);
-        let total = if paged {
+        let offset = window.offset;
+        let got = rows.records.len();
+        let page_not_full = query.limit.is_none_or(|l| got < l);
+        // A short page ends the matches, so the total is known without counting.
+        let total = if page_not_full && (got > 0 || offset == 0) {
+            offset + got
+        } else {
             match self.backend.count_index_raw(&def.name, scan)? {
                 Some(n) => n,
-                None => rows.records.len(),
+                None => offset + got,
             }
-        } else {
-            rows.records.len()
         };
         Ok((rows.records, total))
     }

@@ -147,6 +147,14 @@ impl SharedConn {
     }
 }
 
+/// Runs a parameterless statement through the statement cache: transaction control
+/// runs on every write, and re-parsing it each time is measurable.
+fn run_cached(conn: &Connection, sql: &str) -> Result<(), LessDbError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(sql_err)?;
+    stmt.execute([]).map_err(sql_err)?;
+    Ok(())
+}
+
 /// An open transaction or savepoint; rolls back when dropped without commit (an error
 /// return or a panic inside the closure).
 struct Tx<'a> {
@@ -164,7 +172,7 @@ impl<'a> Tx<'a> {
         } else {
             "SAVEPOINT less_db_nested"
         };
-        state.conn.execute_batch(sql).map_err(sql_err)?;
+        run_cached(&state.conn, sql)?;
         state.depth.set(depth + 1);
         Ok(Self {
             state,
@@ -179,7 +187,7 @@ impl<'a> Tx<'a> {
         } else {
             "RELEASE less_db_nested"
         };
-        self.state.conn.execute_batch(sql).map_err(sql_err)?;
+        run_cached(&self.state.conn, sql)?;
         self.finished = true;
         self.state.depth.set(self.state.depth.get() - 1);
         if self.outer {
@@ -204,12 +212,10 @@ impl<'a> Tx<'a> {
         // A failed rollback leaves nothing better to do: the caller already gets the
         // original error, and SQLite rolls back an unfinished transaction itself.
         if self.outer {
-            let _ = self.state.conn.execute_batch("ROLLBACK");
+            let _ = run_cached(&self.state.conn, "ROLLBACK");
         } else {
-            let _ = self
-                .state
-                .conn
-                .execute_batch("ROLLBACK TO less_db_nested; RELEASE less_db_nested");
+            let _ = run_cached(&self.state.conn, "ROLLBACK TO less_db_nested");
+            let _ = run_cached(&self.state.conn, "RELEASE less_db_nested");
         }
         self.state.depth.set(self.state.depth.get() - 1);
     }
