@@ -6,6 +6,7 @@ mod json_builder;
 pub mod model;
 pub mod nodes;
 pub mod rga;
+pub mod str_data;
 
 pub use codec::structural::binary::DecodeError;
 pub use model::{LoadError, Model, ModelClock, ModelError};

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::nodes::{ConNode, Node, ObjNode, StrNode, ValNode, VecNode, fork_node};
 use super::rga::{Rga, compare};
+use super::str_data::StrData;
 use crate::json_crdt_patch::clock::{MIN_USER_SESSION, ORIGIN, SERVER_SESSION, Timestamp};
 use crate::json_crdt_patch::operations::{ConValue, Op};
 use crate::json_crdt_patch::patch::Patch;
@@ -361,7 +362,7 @@ impl Model {
                 data,
             } => {
                 if let Some(Node::Str(s)) = self.index.get_mut(obj) {
-                    s.ins(*after, *id, data.encode_utf16().collect());
+                    s.ins(*after, *id, super::str_data::StrData::from_str(data));
                 }
             }
             Op::InsBin {
@@ -631,18 +632,16 @@ fn collect_live_in_span(
 
 /// The string a `str` node holds (lone surrogates become U+FFFD).
 pub fn str_view(n: &StrNode) -> String {
-    let mut units: Vec<u16> = Vec::with_capacity(n.length() as usize);
-    let mut ascii = true;
-    for c in n.chunks() {
-        if !c.del {
-            ascii &= c.data.iter().all(|&u| u < 0x80);
-            units.extend_from_slice(&c.data);
-        }
+    let mut live = n.chunks().filter(|c| !c.del);
+    let Some(first) = live.next() else {
+        return String::new();
+    };
+    let mut bytes = Vec::with_capacity(first.data.as_bytes().len());
+    bytes.extend_from_slice(first.data.as_bytes());
+    for c in live {
+        StrData::push_bytes(&mut bytes, c.data.as_bytes());
     }
-    if ascii {
-        return units.iter().map(|&u| u as u8 as char).collect();
-    }
-    String::from_utf16_lossy(&units)
+    StrData::into_string(bytes)
 }
 
 /// The JSON view of a constant; `None` for `undefined`.

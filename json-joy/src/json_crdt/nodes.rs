@@ -104,7 +104,7 @@ impl VecNode {
 }
 
 /// `str`: an RGA of UTF-16 code units.
-pub type StrNode = Rga<Vec<u16>>;
+pub type StrNode = Rga<super::str_data::StrData>;
 /// `bin`: an RGA of bytes.
 pub type BinNode = Rga<Vec<u8>>;
 /// `arr`: an RGA of element node ids.

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use super::cbor;
-use super::wire::{Reader, decode_to_utf16, write_b1vu56, write_id, write_utf16_str, write_vu57};
+use super::wire::{Reader, write_b1vu56, write_id, write_vu57, write_wtf8_str};
 use crate::json_crdt::model::{MAX_DEPTH, Model, ModelClock};
 use crate::json_crdt::nodes::{ConNode, Node, ObjNode, ValNode, VecNode};
 use crate::json_crdt::rga::{Chunk, Rga};
+use crate::json_crdt::str_data::StrData;
 use crate::json_crdt_patch::clock::{ORIGIN, SERVER_SESSION, Timestamp};
 use crate::json_crdt_patch::operations::ConValue;
 
@@ -185,7 +186,7 @@ impl Encoder<'_> {
                     if c.del {
                         cbor::write_uint(&mut self.out, c.span);
                     } else {
-                        write_utf16_str(&mut self.out, &c.data);
+                        write_wtf8_str(&mut self.out, c.data.as_bytes(), c.span);
                     }
                 }
             }
@@ -357,9 +358,7 @@ impl Decoder<'_> {
                 for _ in 0..n {
                     let cid = self.ts()?;
                     let chunk = if let Some(bytes) = cbor::read_str_bytes(&mut self.r)? {
-                        let mut units = Vec::with_capacity(bytes.len());
-                        decode_to_utf16(bytes, &mut units);
-                        Chunk::decoded(cid, 0, Some(units))
+                        Chunk::decoded(cid, 0, Some(StrData::from_wire(bytes)))
                     } else {
                         let span = cbor::read_uint(&mut self.r)?;
                         Chunk::decoded(cid, check_span(cid, span)?, None)

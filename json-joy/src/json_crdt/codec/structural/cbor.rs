@@ -4,7 +4,7 @@
 //! Kept here until the shared `json_pack` CBOR codec lands; it then replaces this file.
 
 use super::binary::DecodeError;
-use super::wire::{Reader, decode_to_utf16, write_utf16_str};
+use super::wire::{Reader, decode_to_utf16, write_wtf8_str};
 use crate::json_pack::PackValue;
 
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -58,8 +58,7 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(s.as_bytes());
         return;
     }
-    let units: Vec<u16> = s.encode_utf16().collect();
-    write_utf16_str(out, &units);
+    write_wtf8_str(out, s.as_bytes(), s.encode_utf16().count() as u64);
 }
 
 fn write_float(out: &mut Vec<u8>, f: f64) {

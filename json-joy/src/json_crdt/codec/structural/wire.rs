@@ -4,12 +4,12 @@
 
 use super::binary::DecodeError;
 
-/// Appends `units` as a CBOR text string exactly as json-joy's CBOR encoder does: the
-/// header size is chosen from `4 * units.len()` (its worst case), short strings are
-/// written with its own encoder (lone surrogates as 3-byte sequences) and longer ones
-/// with Node's UTF-8 writer (lone surrogates as U+FFFD).
-pub fn write_utf16_str(out: &mut Vec<u8>, units: &[u16]) {
-    let max = units.len() * 4;
+/// Appends WTF-8 text of `span` UTF-16 units as a CBOR text string exactly as
+/// json-joy's CBOR encoder does: the header size is chosen from `4 * span` (its worst
+/// case), short strings keep lone surrogates as 3-byte sequences (its own encoder) and
+/// longer ones turn them into U+FFFD (Node's UTF-8 writer).
+pub fn write_wtf8_str(out: &mut Vec<u8>, bytes: &[u8], span: u64) {
+    let max = span as usize * 4;
     let head = out.len();
     let hdr_len = if max <= 23 {
         out.push(0);
@@ -25,7 +25,13 @@ pub fn write_utf16_str(out: &mut Vec<u8>, units: &[u16]) {
         4
     };
     let start = out.len();
-    encode_utf16(out, units, max < 168);
+    if max < 168 || !crate::json_crdt::str_data::StrData::has_lone_surrogate(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        let mut units = Vec::with_capacity(bytes.len());
+        decode_to_utf16(bytes, &mut units);
+        encode_utf16(out, &units, false);
+    }
     let n = out.len() - start;
     match hdr_len {
         0 => out[head] = 0x60 + n as u8,
@@ -35,7 +41,7 @@ pub fn write_utf16_str(out: &mut Vec<u8>, units: &[u16]) {
     }
 }
 
-fn encode_utf16(out: &mut Vec<u8>, units: &[u16], keep_lone: bool) {
+pub fn encode_utf16(out: &mut Vec<u8>, units: &[u16], keep_lone: bool) {
     if units.iter().all(|&u| u < 0x80) {
         out.extend(units.iter().map(|&u| u as u8));
         return;
