@@ -61,3 +61,29 @@ fn load_switches_session_and_rejects_reserved_ids() {
     assert!(Model::load(&bytes, 42).is_err());
     assert!(Model::load(&bytes[..3], 777_777).is_err());
 }
+
+#[test]
+fn wide_objects_keep_key_order_and_lookups() {
+    let mut obj = serde_json::Map::new();
+    for i in 0..50 {
+        obj.insert(format!("k{}", 49 - i), json_value(i));
+    }
+    let v = serde_json::Value::Object(obj);
+    let mut m = Model::create(123_456);
+    m.set_root(&v);
+    let back = Model::from_binary(&m.to_binary()).unwrap();
+    assert_eq!(back.view(), v);
+    let keys: Vec<String> = back.view().as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys[0], "k49");
+    let Some(json_joy::json_crdt::Node::Obj(o)) = back.root_node() else {
+        panic!()
+    };
+    assert!(o.get("k7").is_some() && o.get("nope").is_none());
+    // Overwriting a key through a second set_root keeps working on the indexed object.
+    m.set_root(&serde_json::json!({"k": 1}));
+    assert_eq!(m.view(), serde_json::json!({"k": 1}));
+}
+
+fn json_value(i: usize) -> serde_json::Value {
+    serde_json::json!(i)
+}

@@ -22,12 +22,15 @@ pub struct ValNode {
     pub val: Timestamp,
 }
 
+/// Objects with more keys than this get a hash index; smaller ones are scanned.
+const OBJ_INDEX_AT: usize = 16;
+
 /// `obj`: a map of last-writer-wins registers, keys in first-insertion order.
 #[derive(Debug, Clone)]
 pub struct ObjNode {
     pub id: Timestamp,
     keys: Vec<(String, Timestamp)>,
-    pos: HashMap<String, usize>,
+    pos: Option<HashMap<String, usize>>,
 }
 
 impl ObjNode {
@@ -35,7 +38,7 @@ impl ObjNode {
         Self {
             id,
             keys: Vec::new(),
-            pos: HashMap::new(),
+            pos: None,
         }
     }
 
@@ -45,15 +48,38 @@ impl ObjNode {
         &self.keys
     }
 
+    fn index_of(&self, key: &str) -> Option<usize> {
+        match &self.pos {
+            Some(map) => map.get(key).copied(),
+            None => self.keys.iter().position(|(k, _)| k == key),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<Timestamp> {
-        self.pos.get(key).map(|&i| self.keys[i].1)
+        self.index_of(key).map(|i| self.keys[i].1)
+    }
+
+    fn push_key(&mut self, key: String, id: Timestamp) {
+        if let Some(map) = &mut self.pos {
+            map.insert(key.clone(), self.keys.len());
+        } else if self.keys.len() >= OBJ_INDEX_AT {
+            let mut map: HashMap<String, usize> = self
+                .keys
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            map.insert(key.clone(), self.keys.len());
+            self.pos = Some(map);
+        }
+        self.keys.push((key, id));
     }
 
     /// Sets `key` to `id` if `id` is newer than the current value; returns the
     /// replaced id.
     pub(crate) fn put(&mut self, key: &str, id: Timestamp) -> Option<Timestamp> {
-        match self.pos.get(key) {
-            Some(&i) => {
+        match self.index_of(key) {
+            Some(i) => {
                 let cur = self.keys[i].1;
                 if super::rga::compare(cur, id) != std::cmp::Ordering::Less {
                     return None;
@@ -62,8 +88,7 @@ impl ObjNode {
                 Some(cur)
             }
             None => {
-                self.pos.insert(key.to_owned(), self.keys.len());
-                self.keys.push((key.to_owned(), id));
+                self.push_key(key.to_owned(), id);
                 None
             }
         }
@@ -71,12 +96,9 @@ impl ObjNode {
 
     /// Adds a key as read from a binary model (later duplicates overwrite in place).
     pub(crate) fn push_decoded(&mut self, key: String, id: Timestamp) {
-        match self.pos.get(&key) {
-            Some(&i) => self.keys[i].1 = id,
-            None => {
-                self.pos.insert(key.clone(), self.keys.len());
-                self.keys.push((key, id));
-            }
+        match self.index_of(&key) {
+            Some(i) => self.keys[i].1 = id,
+            None => self.push_key(key, id),
         }
     }
 }
