@@ -4,6 +4,7 @@
 //! CRDT records that merge across devices, and remote-change merging.
 
 pub mod collection;
+pub mod crdt;
 pub mod error;
 pub mod index;
 pub mod patch;

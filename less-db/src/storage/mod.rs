@@ -2,3 +2,5 @@
 
 pub mod sqlite;
 pub mod traits;
+pub mod record_manager;
+pub mod remote_changes;
