@@ -61,14 +61,16 @@ impl Table {
             "deleted = 1 AND deleted_at IS NOT NULL AND julianday(deleted_at) < julianday(?1)";
         Self {
             get: format!("SELECT {cols} FROM {t} WHERE id = ?1"),
-            // An upsert keeps the rowid, so scan order stays insertion order.
+            // An upsert keeps the rowid, so scan order stays insertion order. `+deleted`
+            // keeps the planner on the table itself (rowid order, no sort) rather than on
+            // a user index that leads with `deleted`.
             upsert: format!(
                 "INSERT INTO {t} ({cols}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
                 marks.join(", "),
                 updates.join(", ")
             ),
             scan_live: format!(
-                "SELECT {cols} FROM {t} WHERE deleted = 0 ORDER BY rowid LIMIT ?1 OFFSET ?2"
+                "SELECT {cols} FROM {t} WHERE +deleted = 0 ORDER BY rowid LIMIT ?1 OFFSET ?2"
             ),
             scan_all: format!("SELECT {cols} FROM {t} ORDER BY rowid LIMIT ?1 OFFSET ?2"),
             scan_dirty: format!("SELECT {cols} FROM {t} WHERE dirty = 1 ORDER BY rowid"),

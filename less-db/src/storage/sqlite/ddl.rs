@@ -176,15 +176,12 @@ pub(super) fn create_table_sql(collection: &str) -> String {
     )
 }
 
-/// The backend's own indexes: live/deleted counts, dirty records, tombstones by age.
+/// The backend's own indexes: dirty records and tombstones by age. (Live counts come
+/// from [`COUNTS_TABLE`]; every user index leads with `deleted`.)
 pub(super) fn system_index_sql(collection: &str) -> Vec<(String, String)> {
     let table = table_name(collection);
     let prefix = index_prefix(collection);
     vec![
-        (
-            format!("{prefix}sys_deleted"),
-            format!("CREATE INDEX \"{prefix}sys_deleted\" ON {table}(deleted)"),
-        ),
         (
             format!("{prefix}sys_dirty"),
             format!("CREATE INDEX \"{prefix}sys_dirty\" ON {table}(dirty) WHERE dirty = 1"),
