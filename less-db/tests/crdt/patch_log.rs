@@ -79,3 +79,113 @@ fn hostile_logs_are_typed_errors() {
     }
     assert!(patch_count(&[0, 0, 0, 9]).is_err());
 }
+
+fn every_operation() -> crdt::Patch {
+    use json_joy::json_crdt_patch::clock::{Timespan, Timestamp};
+    use json_joy::json_crdt_patch::{ConValue, Op};
+    use json_joy::json_pack::PackValue as P;
+    let t = |n| Timestamp::new(SID_A, n);
+    let nested = P::Object(vec![
+        (
+            "a".into(),
+            P::Array(vec![P::Int(-3), P::UInt(u64::MAX), P::Float(0.5)]),
+        ),
+        ("b".into(), P::Bytes(vec![0, 255])),
+        ("c".into(), P::Undefined),
+        ("d".into(), P::Null),
+        ("e".into(), P::Bool(true)),
+        ("f".into(), P::Str("ünï".into())),
+    ]);
+    crdt::Patch {
+        ops: vec![
+            Op::NewCon {
+                id: t(1),
+                val: ConValue::Val(nested.clone()),
+            },
+            Op::NewCon {
+                id: t(2),
+                val: ConValue::Ref(t(1)),
+            },
+            Op::NewVal { id: t(3) },
+            Op::NewObj { id: t(4) },
+            Op::NewVec { id: t(5) },
+            Op::NewStr { id: t(6) },
+            Op::NewBin { id: t(7) },
+            Op::NewArr { id: t(8) },
+            Op::InsVal {
+                id: t(9),
+                obj: t(3),
+                val: t(1),
+            },
+            Op::InsObj {
+                id: t(10),
+                obj: t(4),
+                data: vec![("k".into(), t(1))],
+            },
+            Op::InsVec {
+                id: t(11),
+                obj: t(5),
+                data: vec![(0, t(2))],
+            },
+            Op::InsStr {
+                id: t(12),
+                obj: t(6),
+                after: t(6),
+                data: "a😀".into(),
+            },
+            Op::InsBin {
+                id: t(15),
+                obj: t(7),
+                after: t(7),
+                data: vec![1, 2],
+            },
+            Op::InsArr {
+                id: t(17),
+                obj: t(8),
+                after: t(8),
+                data: vec![t(1), t(2)],
+            },
+            Op::UpdArr {
+                id: t(19),
+                obj: t(8),
+                after: t(17),
+                val: t(2),
+            },
+            Op::Del {
+                id: t(20),
+                obj: t(6),
+                what: vec![Timespan::new(SID_A, 12, 1)],
+            },
+            Op::Nop { id: t(21), len: 3 },
+        ],
+        meta: Some(nested),
+    }
+}
+
+#[test]
+fn every_operation_kind_round_trips() {
+    let patch = every_operation();
+    let bytes = serialize_patches(std::slice::from_ref(&patch));
+    assert_eq!(deserialize_patches(&bytes).unwrap(), vec![patch]);
+}
+
+#[test]
+fn every_truncation_of_a_log_is_an_error() {
+    let bytes = serialize_patches(&[every_operation(), two_patches().remove(0)]);
+    let first_entry = serialize_patches(&[every_operation()]).len();
+    for cut in 0..bytes.len() {
+        let r = deserialize_patches(&bytes[..cut]);
+        if cut == 0 || cut == first_entry {
+            // Entry boundaries are complete (shorter) logs.
+            assert_eq!(r.unwrap().len(), usize::from(cut == first_entry));
+        } else {
+            assert!(r.is_err(), "cut at {cut} decoded");
+        }
+    }
+    // Flipping any byte never panics.
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0xa5;
+        let _ = deserialize_patches(&b);
+    }
+}
