@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod operations;
 pub mod patch;
+pub mod util;
 
 pub use clock::{Timespan, Timestamp};
 pub use operations::{ConValue, Op};

@@ -23,3 +23,90 @@ pub enum PackValue {
     /// Keys in insertion order, as JS objects keep them.
     Object(Vec<(String, PackValue)>),
 }
+
+pub mod cbor;
+
+use serde_json::Value;
+
+const MAX_SAFE_INT: i64 = (1 << 53) - 1;
+
+impl PackValue {
+    /// The JSON a JS `model.view()` would show for this value, or `None` for
+    /// `undefined` (which JSON cannot hold).
+    ///
+    /// Choices: `undefined` inside an object drops the key and inside an array becomes
+    /// `null` (as `JSON.stringify` does); a byte string becomes an array of its byte
+    /// values; an integral float within the safe range becomes a JSON integer (JS has
+    /// one number type); NaN and infinities become `null`.
+    pub fn to_json_opt(&self) -> Option<Value> {
+        Some(match self {
+            PackValue::Undefined => return None,
+            PackValue::Null => Value::Null,
+            PackValue::Bool(b) => Value::Bool(*b),
+            PackValue::Int(i) => Value::from(*i),
+            PackValue::UInt(u) => Value::from(*u),
+            PackValue::Float(f) => float_to_json(*f),
+            PackValue::Str(s) => Value::String(s.clone()),
+            PackValue::Bytes(b) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
+            PackValue::Array(a) => Value::Array(a.iter().map(PackValue::to_json).collect()),
+            PackValue::Object(o) => Value::Object(
+                o.iter()
+                    .filter_map(|(k, x)| x.to_json_opt().map(|x| (k.clone(), x)))
+                    .collect(),
+            ),
+        })
+    }
+
+    /// [`PackValue::to_json_opt`] with `undefined` shown as `null`.
+    pub fn to_json(&self) -> Value {
+        self.to_json_opt().unwrap_or(Value::Null)
+    }
+
+    /// Encodes this value as CBOR ([`cbor::encode`]).
+    pub fn to_cbor(&self) -> Vec<u8> {
+        cbor::encode(self)
+    }
+}
+
+fn float_to_json(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INT as f64 {
+        Value::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// A JSON number as JS holds it: integers within ±(2^53 - 1) stay integers, anything
+/// else (fractions, larger integers) is a float.
+pub fn number_to_pack(n: &serde_json::Number) -> PackValue {
+    match n.as_i64() {
+        Some(i) if (-MAX_SAFE_INT..=MAX_SAFE_INT).contains(&i) => PackValue::Int(i),
+        _ => match n.as_f64() {
+            Some(f) => PackValue::Float(f),
+            None => PackValue::Null,
+        },
+    }
+}
+
+impl From<&Value> for PackValue {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Null => PackValue::Null,
+            Value::Bool(b) => PackValue::Bool(*b),
+            Value::Number(n) => number_to_pack(n),
+            Value::String(s) => PackValue::Str(s.clone()),
+            Value::Array(a) => PackValue::Array(a.iter().map(PackValue::from).collect()),
+            Value::Object(o) => PackValue::Object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), PackValue::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl From<Value> for PackValue {
+    fn from(v: Value) -> Self {
+        PackValue::from(&v)
+    }
+}
