@@ -88,7 +88,7 @@ impl JsonOps {
                 let id = self.tick(1);
                 self.ops.push(Op::NewStr { id });
                 if !s.is_empty() {
-                    let op_id = self.tick(s.encode_utf16().count() as u64);
+                    let op_id = self.tick(super::str_data::utf16_len(s.as_bytes()));
                     self.ops.push(Op::InsStr {
                         id: op_id,
                         obj: id,

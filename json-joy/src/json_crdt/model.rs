@@ -65,7 +65,7 @@ pub struct ModelClock {
     /// Next time this session will use.
     pub time: u64,
     /// Highest time seen per peer session (logical clocks only).
-    pub peers: HashMap<u64, u64>,
+    pub peers: HashMap<u64, u64, BuildHasherDefault<TsHasher>>,
     pub server: bool,
 }
 
@@ -74,7 +74,7 @@ impl ModelClock {
         Self {
             sid,
             time,
-            peers: HashMap::new(),
+            peers: HashMap::default(),
             server: false,
         }
     }
@@ -83,7 +83,7 @@ impl ModelClock {
         Self {
             sid: SERVER_SESSION,
             time,
-            peers: HashMap::new(),
+            peers: HashMap::default(),
             server: true,
         }
     }
@@ -316,6 +316,9 @@ impl Model {
     /// Like [`Model::apply_patch`], reporting a server-clock violation.
     pub fn try_apply_patch(&mut self, patch: &Patch) -> Result<(), ModelError> {
         let mut res = Ok(());
+        if patch.ops.len() > 64 {
+            self.index.reserve(patch.ops.len() / 2);
+        }
         for op in &patch.ops {
             if let Err(e) = self.apply_op(op) {
                 res = Err(e);
@@ -328,7 +331,11 @@ impl Model {
 
     /// Applies one operation.
     pub fn apply_op(&mut self, op: &Op) -> Result<(), ModelError> {
-        self.clock.observe(op.id(), op.span())?;
+        let span = match op {
+            Op::InsStr { data, .. } => super::str_data::utf16_len(data.as_bytes()),
+            _ => op.span(),
+        };
+        self.clock.observe(op.id(), span)?;
         match op {
             Op::NewCon { id, val } => self.create_node(*id, || {
                 Node::Con(ConNode {

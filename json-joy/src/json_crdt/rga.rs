@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::json_crdt_patch::clock::{Timespan, Timestamp};
 
 const NIL: u32 = u32::MAX;
+const IDS_INDEX_AT: usize = 8;
 
 /// Content a chunk holds: UTF-16 code units, bytes or element ids.
 pub trait ChunkData: Clone + Default {
@@ -121,7 +122,11 @@ pub struct Rga<T> {
     free: Vec<u32>,
     first: u32,
     last: u32,
-    ids: BTreeMap<Timestamp, u32>,
+    /// Chunk id -> arena index; built only once there are more than
+    /// [`IDS_INDEX_AT`] chunks (smaller RGAs are scanned).
+    ids: Option<BTreeMap<Timestamp, u32>>,
+    /// Number of chunks in the list.
+    count: usize,
     /// Visible (non-deleted) length in units.
     len: u64,
 }
@@ -134,14 +139,15 @@ impl<T: ChunkData> Rga<T> {
             free: Vec::new(),
             first: NIL,
             last: NIL,
-            ids: BTreeMap::new(),
+            ids: None,
+            count: 0,
             len: 0,
         }
     }
 
     /// Number of chunks, tombstones included.
     pub fn chunk_count(&self) -> usize {
-        self.ids.len()
+        self.count
     }
 
     /// Visible length in units (UTF-16 code units, bytes or elements).
@@ -187,7 +193,19 @@ impl<T: ChunkData> Rga<T> {
             self.chunks.push(chunk);
             (self.chunks.len() - 1) as u32
         };
-        self.ids.insert(id, idx);
+        self.count += 1;
+        if let Some(ids) = &mut self.ids {
+            ids.insert(id, idx);
+        } else if self.count > IDS_INDEX_AT {
+            let mut ids: BTreeMap<Timestamp, u32> = BTreeMap::new();
+            let mut at = self.first;
+            while at != NIL {
+                ids.insert(self.c(at).id, at);
+                at = self.c(at).next;
+            }
+            ids.insert(id, idx);
+            self.ids = Some(ids);
+        }
         idx
     }
 
@@ -225,7 +243,10 @@ impl<T: ChunkData> Rga<T> {
             self.cm(n).prev = p;
         }
         let id = self.c(idx).id;
-        self.ids.remove(&id);
+        self.count -= 1;
+        if let Some(ids) = &mut self.ids {
+            ids.remove(&id);
+        }
         let c = self.cm(idx);
         c.data = T::default();
         c.prev = NIL;
@@ -237,7 +258,11 @@ impl<T: ChunkData> Rga<T> {
     /// Appends a decoded chunk at the end; call [`Rga::relink_splits`] when done.
     /// Returns false if a chunk with the same id already exists.
     pub fn push_decoded(&mut self, chunk: Chunk<T>) -> bool {
-        if self.ids.contains_key(&chunk.id) {
+        let known = match &self.ids {
+            Some(ids) => ids.contains_key(&chunk.id),
+            None => self.chunks().any(|c| c.id == chunk.id),
+        };
+        if known {
             return false;
         }
         let last = self.last;
@@ -266,8 +291,22 @@ impl<T: ChunkData> Rga<T> {
 
     /// The chunk containing `id`, if any.
     pub fn find_by_id(&self, id: Timestamp) -> Option<u32> {
-        let (_, &idx) = self.ids.range(..=id).next_back()?;
-        self.c(idx).contains(id).then_some(idx)
+        match &self.ids {
+            Some(ids) => {
+                let (_, &idx) = ids.range(..=id).next_back()?;
+                self.c(idx).contains(id).then_some(idx)
+            }
+            None => {
+                let mut at = self.first;
+                while at != NIL {
+                    if self.c(at).contains(id) {
+                        return Some(at);
+                    }
+                    at = self.c(at).next;
+                }
+                None
+            }
+        }
     }
 
     /// Inserts `content` with first id `id` after the unit `after` (the RGA's own id
@@ -616,11 +655,21 @@ pub fn compare(a: Timestamp, b: Timestamp) -> std::cmp::Ordering {
 
 impl<T: ChunkData> Rga<T> {
     /// Arena indices of chunks whose first id lies in `from..=to`.
-    pub(crate) fn chunk_ids_in(
-        &self,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> impl Iterator<Item = u32> + '_ {
-        self.ids.range(from..=to).map(|(_, &i)| i)
+    pub(crate) fn chunk_ids_in(&self, from: Timestamp, to: Timestamp) -> Vec<u32> {
+        match &self.ids {
+            Some(ids) => ids.range(from..=to).map(|(_, &i)| i).collect(),
+            None => {
+                let mut out = Vec::new();
+                let mut at = self.first;
+                while at != NIL {
+                    let id = self.c(at).id;
+                    if id >= from && id <= to {
+                        out.push(at);
+                    }
+                    at = self.c(at).next;
+                }
+                out
+            }
+        }
     }
 }

@@ -100,14 +100,19 @@ impl StrData {
     }
 }
 
+/// Length in UTF-16 code units of WTF-8 (or UTF-8) bytes.
+pub fn utf16_len(b: &[u8]) -> u64 {
+    if b.is_ascii() {
+        return b.len() as u64;
+    }
+    b.iter()
+        .map(|&x| u64::from((x as i8) >= -64) + u64::from(x >= 0xf0))
+        .sum()
+}
+
 impl ChunkData for StrData {
     fn span(&self) -> u64 {
-        let b = &self.0;
-        let mut n = 0u64;
-        for &x in b {
-            n += u64::from(x & 0xc0 != 0x80) + u64::from(x >= 0xf0);
-        }
-        n
+        utf16_len(&self.0)
     }
 
     fn split_off_at(&mut self, at: usize) -> Self {

@@ -2,8 +2,6 @@
 //! document tree, node by node, with ids relative to a clock table (logical clock) or
 //! plain sequence numbers (server clock).
 
-use std::collections::HashMap;
-
 use super::cbor;
 use super::wire::{Reader, write_b1vu56, write_id, write_vu57, write_wtf8_str};
 use crate::json_crdt::model::{MAX_DEPTH, Model, ModelClock};
@@ -44,7 +42,8 @@ pub fn encode(model: &Model) -> Vec<u8> {
         out: Vec::with_capacity(256),
         model,
         table: Vec::new(),
-        table_pos: HashMap::new(),
+        last_sid: model.clock.sid,
+        last_index: 1,
         server: model.clock.server,
         depth: 0,
     };
@@ -56,7 +55,6 @@ pub fn encode(model: &Model) -> Vec<u8> {
     }
     enc.table
         .push((model.clock.sid, model.clock.time.saturating_sub(1)));
-    enc.table_pos.insert(model.clock.sid, 1);
     enc.out.extend_from_slice(&[0; 4]);
     enc.root();
     let len = (enc.out.len() - 4) as u32;
@@ -73,7 +71,8 @@ struct Encoder<'a> {
     out: Vec<u8>,
     model: &'a Model,
     table: Vec<(u64, u64)>,
-    table_pos: HashMap<u64, usize>,
+    last_sid: u64,
+    last_index: usize,
     server: bool,
     depth: usize,
 }
@@ -84,8 +83,13 @@ impl Encoder<'_> {
             write_vu57(&mut self.out, ts.time);
             return;
         }
-        let index = match self.table_pos.get(&ts.sid) {
-            Some(&i) => i,
+        let found = if self.last_sid == ts.sid {
+            Some(self.last_index)
+        } else {
+            self.table.iter().position(|e| e.0 == ts.sid).map(|i| i + 1)
+        };
+        let index = match found {
+            Some(i) => i,
             None => {
                 let clock = &self.model.clock;
                 let time = clock
@@ -94,11 +98,11 @@ impl Encoder<'_> {
                     .copied()
                     .unwrap_or(clock.time.saturating_sub(1));
                 self.table.push((ts.sid, time));
-                let i = self.table.len();
-                self.table_pos.insert(ts.sid, i);
-                i
+                self.table.len()
             }
         };
+        self.last_sid = ts.sid;
+        self.last_index = index;
         let diff = self.table[index - 1].1.saturating_sub(ts.time);
         write_id(&mut self.out, index as u64, diff);
     }

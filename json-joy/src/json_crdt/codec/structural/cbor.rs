@@ -58,7 +58,11 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(s.as_bytes());
         return;
     }
-    write_wtf8_str(out, s.as_bytes(), s.encode_utf16().count() as u64);
+    write_wtf8_str(
+        out,
+        s.as_bytes(),
+        crate::json_crdt::str_data::utf16_len(s.as_bytes()),
+    );
 }
 
 fn write_float(out: &mut Vec<u8>, f: f64) {
