@@ -6,7 +6,17 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use less_db::collection::{CollectionDef, IndexSpec, collection};
+use less_db::crdt;
+use less_db::query::{Filter, Query, SortEntry};
+use less_db::schema::t;
+use less_db::storage::adapter::Adapter;
+use less_db::storage::sqlite::SqliteBackend;
+use less_db::storage::traits::{StorageRead, StorageSync, StorageWrite};
+use less_db::types::{ApplyRemoteOptions, GetOptions, PatchOptions, PutOptions, RemoteRecord};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
@@ -131,12 +141,155 @@ fn raw_benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// The `users` collection: unique index on email, index on age.
+fn users_def() -> Arc<CollectionDef> {
+    collection("users")
+        .v(
+            1,
+            t::object([
+                ("email", t::string()),
+                ("name", t::string()),
+                ("age", t::number()),
+                ("bio", t::string()),
+                ("tags", t::array(t::string())),
+            ]),
+        )
+        .index(IndexSpec::on(["email"]).unique())
+        .index("age")
+        .build()
+        .unwrap()
+}
+
+fn adapter() -> (Adapter<SqliteBackend>, Arc<CollectionDef>) {
+    let def = users_def();
+    let a = Adapter::open(SqliteBackend::open_in_memory().unwrap(), &[def.clone()]).unwrap();
+    (a, def)
+}
+
+fn adapter_benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("adapter");
+    g.bench_function("bulk_put_10k", |b| {
+        b.iter_batched(
+            || {
+                let (a, def) = adapter();
+                (a, def, (0..BULK).map(user).collect::<Vec<_>>())
+            },
+            |(a, def, rows)| {
+                let res = a.bulk_put(&def, rows, &PutOptions::default()).unwrap();
+                assert!(res.errors.is_empty());
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    {
+        let (a, def) = adapter();
+        let mut i = FIXTURE;
+        g.bench_function("single_put", |b| {
+            b.iter(|| {
+                i += 1;
+                a.put(&def, user(i), &PutOptions::default()).unwrap()
+            })
+        });
+    }
+    let (a, def) = adapter();
+    for chunk in (0..FIXTURE).collect::<Vec<_>>().chunks(10_000) {
+        let rows = chunk.iter().map(|&i| user(i)).collect();
+        a.bulk_put(&def, rows, &PutOptions::default()).unwrap();
+    }
+    g.bench_function("get_by_id", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            i = (i + 7919) % FIXTURE;
+            a.get(&def, &format!("user-{i:08}"), &GetOptions::default())
+                .unwrap()
+                .unwrap()
+        })
+    });
+    g.bench_function("unique_email_lookup", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            i = (i + 7919) % FIXTURE;
+            let q = Query::new().filter(Filter::eq("email", format!("user{i}@example.com")));
+            let res = a.query(&def, &q).unwrap();
+            assert_eq!(res.records.len(), 1);
+            res
+        })
+    });
+    g.bench_function("age_range_limit_50", |b| {
+        let q = Query::new()
+            .filter(Filter::from_value(&json!({"age": {"$gte": 30, "$lt": 60}})).unwrap())
+            .sort(SortEntry::asc("age"))
+            .limit(50);
+        b.iter(|| {
+            let res = a.query(&def, &q).unwrap();
+            assert_eq!(res.records.len(), 50);
+            res
+        })
+    });
+    g.bench_function("count", |b| b.iter(|| a.count(&def, None).unwrap()));
+
+    // Remote changes: a clean record takes the remote state; a dirty one merges.
+    let remote_of = |i: usize, seq: i64| {
+        let mut v = user(i);
+        v["name"] = json!(format!("Remote {seq}"));
+        let sid = crdt::MIN_SESSION_ID + 7;
+        let model = crdt::create_model(&def.current_schema, &v, sid).unwrap();
+        RemoteRecord {
+            id: format!("user-{i:08}"),
+            version: 1,
+            crdt: Some(model.to_binary()),
+            deleted: false,
+            sequence: seq,
+            meta: None,
+        }
+    };
+    let mut seq = 1_000i64;
+    g.bench_function("apply_remote_change", |b| {
+        b.iter_batched(
+            || {
+                seq += 1;
+                remote_of(FIXTURE + 1_000 + (seq as usize % 5_000), seq)
+            },
+            |r| {
+                a.apply_remote_changes(&def, &[r], &ApplyRemoteOptions::default())
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("apply_remote_change_merge_dirty", |b| {
+        b.iter_batched(
+            || {
+                seq += 1;
+                let i = (seq as usize * 7919) % FIXTURE;
+                let id = format!("user-{i:08}");
+                a.patch(
+                    &def,
+                    json!({"bio": format!("edit {seq}")}),
+                    &PatchOptions {
+                        id,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                remote_of(i, seq)
+            },
+            |r| {
+                a.apply_remote_changes(&def, &[r], &ApplyRemoteOptions::default())
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
         .sample_size(20);
-    targets = raw_benches
+    targets = raw_benches, adapter_benches
 }
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! Storage: backend traits, the generic adapter and the SQLite backend.
 
+pub mod adapter;
 pub mod sqlite;
 pub mod traits;
 pub mod record_manager;

@@ -4,6 +4,11 @@
     clippy::panic,
     clippy::result_large_err
 )]
-//! Storage tests: the SQLite backend, and the adapter over it.
+//! Storage tests: the SQLite backend, and the adapter over it in memory and on a file.
 
 mod backend;
+mod bad_input;
+mod conformance;
+mod defs;
+mod fixtures;
+mod threads;
