@@ -369,7 +369,7 @@ impl Model {
                 data,
             } => {
                 if let Some(Node::Str(s)) = self.index.get_mut(obj) {
-                    s.ins(*after, *id, super::str_data::StrData::from_str(data));
+                    s.ins(*after, *id, super::str_data::StrData::from_text(data));
                 }
             }
             Op::InsBin {

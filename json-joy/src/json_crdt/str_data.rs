@@ -40,7 +40,7 @@ fn is_low(b: &[u8]) -> bool {
 
 impl StrData {
     /// Text from a Rust string (always well formed).
-    pub fn from_str(s: &str) -> Self {
+    pub fn from_text(s: &str) -> Self {
         Self(s.as_bytes().to_vec())
     }
 

@@ -3,13 +3,14 @@
 //! plain sequence numbers (server clock).
 
 use super::cbor;
-use super::wire::{Reader, write_b1vu56, write_id, write_vu57, write_wtf8_str};
+use super::wire::{Reader, write_wtf8_str};
 use crate::json_crdt::model::{MAX_DEPTH, Model, ModelClock};
 use crate::json_crdt::nodes::{ConNode, Node, ObjNode, ValNode, VecNode};
 use crate::json_crdt::rga::{Chunk, Rga};
 use crate::json_crdt::str_data::StrData;
 use crate::json_crdt_patch::clock::{ORIGIN, SERVER_SESSION, Timestamp};
 use crate::json_crdt_patch::operations::ConValue;
+use crate::json_crdt_patch::util::binary::{write_b1vu56, write_id, write_vu57};
 
 /// Why a binary model could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
