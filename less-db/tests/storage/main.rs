@@ -11,4 +11,5 @@ mod bad_input;
 mod conformance;
 mod defs;
 mod fixtures;
+mod migration;
 mod threads;
