@@ -110,3 +110,39 @@ impl From<Value> for PackValue {
         PackValue::from(&v)
     }
 }
+
+impl From<bool> for PackValue {
+    fn from(b: bool) -> Self {
+        PackValue::Bool(b)
+    }
+}
+
+impl From<i64> for PackValue {
+    fn from(i: i64) -> Self {
+        PackValue::Int(i)
+    }
+}
+
+impl From<f64> for PackValue {
+    fn from(f: f64) -> Self {
+        PackValue::Float(f)
+    }
+}
+
+impl From<&str> for PackValue {
+    fn from(s: &str) -> Self {
+        PackValue::Str(s.to_owned())
+    }
+}
+
+impl From<String> for PackValue {
+    fn from(s: String) -> Self {
+        PackValue::Str(s)
+    }
+}
+
+impl From<Vec<u8>> for PackValue {
+    fn from(b: Vec<u8>) -> Self {
+        PackValue::Bytes(b)
+    }
+}

@@ -1,0 +1,3 @@
+//! Patch codecs.
+
+pub mod binary;
