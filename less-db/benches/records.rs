@@ -76,9 +76,11 @@ fn bench_records(c: &mut Criterion) {
         )
     });
     c.bench_function("records/prepare_update", |b| {
-        b.iter(|| {
-            prepare_update(&def, &base, changed.clone(), SID, &PutOptions::default()).unwrap()
-        })
+        b.iter_batched(
+            || changed.clone(),
+            |data| prepare_update(&def, &base, data, SID, &no_opts).unwrap(),
+            BatchSize::SmallInput,
+        )
     });
 
     // A dirty local edit against a remote edit of another field.

@@ -9,7 +9,6 @@ mod diff;
 mod doc;
 mod doc_impl;
 mod ops;
-mod patch_codec;
 pub mod patch_log;
 pub mod schema;
 

@@ -2,13 +2,13 @@
 //! acknowledged yet, stored as one byte string next to the record.
 //!
 //! Layout: zero or more entries, each a 4-byte big-endian length followed by that many
-//! bytes of one encoded patch (see `patch_codec`). The empty byte string is the
-//! empty log, so appending is a plain concatenation and never re-encodes old entries.
+//! bytes of one patch in json-joy's binary patch format (JS `patch.toBinary()`). The
+//! empty byte string is the empty log, so appending is a plain concatenation and never
+//! re-encodes old entries.
 
 use json_joy::json_crdt_patch::Patch;
 
 use super::CrdtError;
-use super::patch_codec::{decode_patch, encode_patch};
 
 /// The log with no patches.
 pub const EMPTY_PATCH_LOG: &[u8] = &[];
@@ -20,7 +20,7 @@ const LEN_PREFIX: usize = 4;
 pub fn serialize_patches(patches: &[Patch]) -> Vec<u8> {
     let mut out = Vec::new();
     for patch in patches {
-        push_entry(&mut out, &encode_patch(patch));
+        push_entry(&mut out, &patch.to_binary());
     }
     out
 }
@@ -31,7 +31,7 @@ pub fn deserialize_patches(bytes: &[u8]) -> Result<Vec<Patch>, CrdtError> {
     let mut patches = Vec::new();
     for entry in entries(bytes) {
         let entry = entry?;
-        let patch = decode_patch(entry)
+        let patch = Patch::from_binary(entry)
             .map_err(|e| CrdtError::PatchLog(format!("patch {}: {e}", patches.len())))?;
         patches.push(patch);
     }
@@ -45,7 +45,7 @@ pub fn patch_count(bytes: &[u8]) -> Result<usize, CrdtError> {
 
 /// A new log: `existing` followed by `patch`. `existing` is copied, never re-encoded.
 pub fn append_patch(existing: &[u8], patch: &Patch) -> Vec<u8> {
-    let encoded = encode_patch(patch);
+    let encoded = patch.to_binary();
     let mut out = Vec::with_capacity(existing.len() + LEN_PREFIX + encoded.len());
     out.extend_from_slice(existing);
     push_entry(&mut out, &encoded);

@@ -292,11 +292,7 @@ pub fn view_to_record(schema: &SchemaNode, view: &mut Value) {
                 *view = Value::String(b64);
             }
         }
-        SchemaNode::Optional(inner) => {
-            if !view.is_null() {
-                view_to_record(inner, view);
-            }
-        }
+        SchemaNode::Optional(inner) if !view.is_null() => view_to_record(inner, view),
         SchemaNode::Union(variants) => {
             if let Some(v) = union_variant(variants, view) {
                 view_to_record(v, view);

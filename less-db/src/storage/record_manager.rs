@@ -5,6 +5,10 @@
 //! a new record; a failure leaves the inputs exactly as they were, so the caller can
 //! keep the stored record and report the error.
 
+// `LessDbError` is the crate-wide error; boxing it per call would cost more than the
+// size it saves on these cold error paths.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
@@ -675,10 +679,11 @@ mod seams {
         if let Some(props) = object_props(&def.current_schema) {
             for (k, s) in props {
                 let carried = matches!(s, SchemaNode::Key | SchemaNode::CreatedAt);
-                if carried && !map.contains_key(k) {
-                    if let Some(v) = existing.get(k) {
-                        map.insert(k.clone(), v.clone());
-                    }
+                if carried
+                    && !map.contains_key(k)
+                    && let Some(v) = existing.get(k)
+                {
+                    map.insert(k.clone(), v.clone());
                 }
             }
         }

@@ -3,6 +3,9 @@
 //! write the decisions, collecting per-record errors so one bad record never stops the
 //! others.
 
+// `LessDbError` is the crate-wide error; see `record_manager`.
+#![allow(clippy::result_large_err)]
+
 use serde_json::Value;
 
 use super::record_manager::{merge_records, prepare_remote_insert, prepare_remote_tombstone};

@@ -39,7 +39,12 @@ fn concurrent_writes_to_one_atomic_field_pick_one_winner() {
     let (mut a, mut b) = two_replicas(&schema, &note());
     let pa = edit(&schema, &mut a, &with(&note(), json!({"title": "Apples"})));
     let pb = edit(&schema, &mut b, &with(&note(), json!({"title": "Bananas"})));
-    exchange(&mut a, &[pa.clone()], &mut b, &[pb.clone()]);
+    exchange(
+        &mut a,
+        std::slice::from_ref(&pa),
+        &mut b,
+        std::slice::from_ref(&pb),
+    );
     let winner = view(&a)["title"].clone();
     assert_eq!(view(&b)["title"], winner, "replicas converge");
     // Same logical time: the higher session id wins, whole value, never a mix.

@@ -1,5 +1,10 @@
 //! The record manager (pure record transitions) and remote-change processing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::result_large_err
+)]
 
 mod common;
 mod merge;
