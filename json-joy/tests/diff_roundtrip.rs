@@ -1,0 +1,162 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Applying `diff(a -> b)` to a model of `a` gives exactly `b`.
+
+use json_joy::json_crdt::Model;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+const ALPHABET: &[&str] = &[
+    "a", "b", "c", " ", "é", "e\u{301}", "😀", "👍🏽", "中", "\n", "x", "y",
+];
+
+fn rand_str(r: &mut StdRng, max: usize) -> String {
+    let n = r.random_range(0..=max);
+    (0..n)
+        .map(|_| ALPHABET[r.random_range(0..ALPHABET.len())])
+        .collect()
+}
+
+fn rand_value(r: &mut StdRng, depth: usize) -> Value {
+    let k = if depth >= 3 {
+        r.random_range(0..5)
+    } else {
+        r.random_range(0..8)
+    };
+    match k {
+        0 => Value::Null,
+        1 => Value::Bool(r.random()),
+        2 => json!(r.random_range(-5..50)),
+        3 => json!(r.random_range(-100.0..100.0f64)),
+        4 => Value::String(rand_str(r, 12)),
+        5 | 6 => {
+            let n = r.random_range(0..5);
+            Value::Array((0..n).map(|_| rand_value(r, depth + 1)).collect())
+        }
+        _ => {
+            let n = r.random_range(0..5);
+            let mut m = serde_json::Map::new();
+            for _ in 0..n {
+                let key = ["a", "b", "c", "d", "1", "0", "k😀"][r.random_range(0..7)];
+                m.insert(key.to_string(), rand_value(r, depth + 1));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+/// A random edit of `v` (so that pairs share structure, as real edits do).
+fn mutate(r: &mut StdRng, v: &Value, depth: usize) -> Value {
+    if r.random_range(0..6) == 0 {
+        return rand_value(r, depth);
+    }
+    match v {
+        Value::String(s) => {
+            let mut chars: Vec<char> = s.chars().collect();
+            for _ in 0..r.random_range(1..3) {
+                let at = r.random_range(0..=chars.len());
+                if r.random() && at < chars.len() {
+                    chars.remove(at);
+                } else {
+                    let ins: Vec<char> = rand_str(r, 3).chars().collect();
+                    chars.splice(at..at, ins);
+                }
+            }
+            Value::String(chars.into_iter().collect())
+        }
+        Value::Array(a) => {
+            let mut a = a.clone();
+            for _ in 0..r.random_range(1..3) {
+                let at = r.random_range(0..=a.len());
+                match r.random_range(0..3) {
+                    0 if at < a.len() => {
+                        a.remove(at);
+                    }
+                    1 if at < a.len() => a[at] = mutate(r, &a[at], depth + 1),
+                    _ => a.insert(at, rand_value(r, depth + 1)),
+                }
+            }
+            Value::Array(a)
+        }
+        Value::Object(o) => {
+            let mut o = o.clone();
+            let keys: Vec<String> = o.keys().cloned().collect();
+            if !keys.is_empty() && r.random() {
+                let k = &keys[r.random_range(0..keys.len())];
+                let nv = mutate(r, &o[k], depth + 1);
+                o.insert(k.clone(), nv);
+            } else if !keys.is_empty() && r.random() {
+                o.shift_remove(&keys[r.random_range(0..keys.len())]);
+            } else {
+                o.insert(rand_str(r, 2), rand_value(r, depth + 1));
+            }
+            Value::Object(o)
+        }
+        _ => rand_value(r, depth),
+    }
+}
+
+#[test]
+fn random_pairs_round_trip() {
+    let mut r = StdRng::seed_from_u64(7);
+    for case in 0..2500 {
+        let a = rand_value(&mut r, 0);
+        let b = if case % 5 == 0 {
+            rand_value(&mut r, 0)
+        } else {
+            mutate(&mut r, &a, 0)
+        };
+        let mut m = Model::create(100_000 + case);
+        m.set_root(&a);
+        assert_eq!(m.view(), a, "set_root view, case {case}");
+        let p = m.diff(&b);
+        if a == b {
+            assert!(p.is_none(), "identical values give no patch, case {case}");
+            continue;
+        }
+        let p = p.unwrap_or_default();
+        m.apply_patch(&p);
+        assert_eq!(m.view(), b, "case {case}: a={a} b={b}");
+        assert!(
+            m.diff(&b).is_none(),
+            "diff after apply is empty, case {case}"
+        );
+    }
+}
+
+#[test]
+fn one_char_edit_in_long_text_is_small() {
+    let text: String = (0..20_000)
+        .map(|i| if i % 97 == 0 { "😀" } else { "abcde" })
+        .collect();
+    let mut m = Model::create(123_456);
+    m.set_root(&json!({ "t": text }));
+    let mut edited = text.clone();
+    edited.insert(text.len() / 2 + 1, 'Z');
+    let p = m.diff(&json!({ "t": edited })).unwrap();
+    assert_eq!(p.ops.len(), 1);
+    m.apply_patch(&p);
+    assert_eq!(m.view(), json!({ "t": edited }));
+}
+
+#[test]
+fn one_field_of_fifty_touches_one_field() {
+    let mut o = serde_json::Map::new();
+    for i in 0..50 {
+        o.insert(format!("f{i}"), json!(i));
+    }
+    let a = Value::Object(o.clone());
+    o.insert("f17".into(), json!("changed"));
+    let mut m = Model::create(123_457);
+    m.set_root(&a);
+    let p = m.diff(&Value::Object(o.clone())).unwrap();
+    // new_str, ins_str, ins_obj with one key.
+    assert_eq!(p.ops.len(), 3);
+    match &p.ops[2] {
+        json_joy::json_crdt_patch::Op::InsObj { data, .. } => {
+            assert_eq!(data.len(), 1);
+            assert_eq!(data[0].0, "f17");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
