@@ -11,6 +11,10 @@ pub mod patch;
 pub mod query;
 pub mod schema;
 pub mod storage;
+pub mod typed;
 pub mod types;
 
 pub use error::{LessDbError, Result};
+
+#[cfg(feature = "derive")]
+pub use less_db_derive::{Collection, Schema};
