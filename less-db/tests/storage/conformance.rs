@@ -532,3 +532,84 @@ fn purge_tombstones_removes_only_tombstones(db: Db) {
         .unwrap();
     assert_eq!(all.records.len(), 2);
 }
+
+#[test]
+fn remote_changes_update_clean_records_and_merge_dirty_ones() {
+    use less_db::types::{ApplyRemoteOptions, RemoteAction, RemoteRecord};
+    let db = Db::memory();
+    let def = users_def();
+    let base = json!({"id": "r1", "name": "Ann", "email": "r1@x.io", "age": 30, "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z"});
+    let remote = |data: serde_json::Value, seq: i64| RemoteRecord {
+        id: "r1".into(),
+        version: 1,
+        crdt: Some(crate::defs::remote_crdt(&def, data)),
+        deleted: false,
+        sequence: seq,
+        meta: None,
+    };
+    let opts = ApplyRemoteOptions::default();
+    let res =
+        db.a.apply_remote_changes(&def, &[remote(base.clone(), 1)], &opts)
+            .unwrap();
+    assert_eq!(res.applied[0].action, RemoteAction::Inserted);
+    assert!(
+        !db.a
+            .get(&def, "r1", &GetOptions::default())
+            .unwrap()
+            .unwrap()
+            .dirty
+    );
+
+    // Clean local: the remote state replaces it.
+    let mut newer = base.clone();
+    newer["name"] = json!("Anne");
+    let res =
+        db.a.apply_remote_changes(&def, &[remote(newer, 2)], &opts)
+            .unwrap();
+    assert_eq!(res.applied[0].action, RemoteAction::Updated);
+    assert_eq!(
+        db.a.get(&def, "r1", &GetOptions::default())
+            .unwrap()
+            .unwrap()
+            .data["name"],
+        "Anne"
+    );
+
+    // Dirty local: a local edit of `age` survives a concurrent remote edit of `email`
+    // made on the synced state.
+    let synced =
+        db.a.get(&def, "r1", &GetOptions::default())
+            .unwrap()
+            .unwrap();
+    db.a.patch(
+        &def,
+        json!({"age": 31}),
+        &PatchOptions {
+            id: "r1".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let model = less_db::crdt::model_from_binary(&synced.crdt).unwrap();
+    let mut fork = less_db::crdt::fork_model(&model, less_db::crdt::MIN_SESSION_ID + 500).unwrap();
+    let mut theirs = synced.data.clone();
+    theirs["email"] = json!("anne@x.io");
+    let patch = less_db::crdt::diff_model(&def.current_schema, &fork, &theirs).unwrap();
+    less_db::crdt::apply_patch(&mut fork, &patch);
+    let merged_remote = RemoteRecord {
+        crdt: Some(fork.to_binary()),
+        ..remote(base.clone(), 3)
+    };
+    let res =
+        db.a.apply_remote_changes(&def, &[merged_remote], &opts)
+            .unwrap();
+    assert_eq!(res.applied[0].action, RemoteAction::Merged);
+    assert_eq!(res.merged_count, 1);
+    let got =
+        db.a.get(&def, "r1", &GetOptions::default())
+            .unwrap()
+            .unwrap();
+    assert_eq!(got.data["age"], 31);
+    assert_eq!(got.data["email"], "anne@x.io");
+    assert!(got.dirty);
+}
