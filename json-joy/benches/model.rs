@@ -27,7 +27,12 @@ fn docs() -> Vec<(&'static str, Value)> {
     let big = json!({ "records": (0..1000).map(record).collect::<Vec<_>>() });
     let arr = Value::Array((0..10_000).map(Value::from).collect());
     let s = Value::String("The quick brown fox jumps over the lazy dog 😀. ".repeat(2100));
-    vec![("record_1kb", record(1)), ("doc_1mb", big), ("array_10k", arr), ("string_100kb", s)]
+    vec![
+        ("record_1kb", record(1)),
+        ("doc_1mb", big),
+        ("array_10k", arr),
+        ("string_100kb", s),
+    ]
 }
 
 fn bench(c: &mut Criterion) {
@@ -49,7 +54,9 @@ fn bench(c: &mut Criterion) {
                 black_box(m);
             })
         });
-        g.bench_function(format!("{name}/to_binary"), |b| b.iter(|| black_box(m.to_binary())));
+        g.bench_function(format!("{name}/to_binary"), |b| {
+            b.iter(|| black_box(m.to_binary()))
+        });
         g.bench_function(format!("{name}/from_binary"), |b| {
             b.iter(|| black_box(Model::from_binary(black_box(&bytes)).unwrap()))
         });

@@ -17,9 +17,13 @@ fn main() {
     let mut bob = Model::load(&alice.to_binary(), 200_002).unwrap();
 
     // Bob appends " list" to the title: an ins_str after the title's last character.
-    let Some(Node::Obj(root)) = bob.root_node() else { unreachable!() };
+    let Some(Node::Obj(root)) = bob.root_node() else {
+        unreachable!()
+    };
     let title = root.get("title").unwrap();
-    let Some(Node::Str(text)) = bob.node(title) else { unreachable!() };
+    let Some(Node::Str(text)) = bob.node(title) else {
+        unreachable!()
+    };
     let after = text.last_id().unwrap();
     let edit = Patch {
         ops: vec![Op::InsStr {
@@ -33,14 +37,18 @@ fn main() {
     bob.apply_patch(&edit);
 
     // Alice marks the list done concurrently, then they exchange patches.
-    let Some(Node::Obj(root)) = alice.root_node() else { unreachable!() };
+    let Some(Node::Obj(root)) = alice.root_node() else {
+        unreachable!()
+    };
     let root_id = root.id;
     let t = alice.clock().time;
     let done = Patch {
         ops: vec![
             Op::NewCon {
                 id: Timestamp::new(alice.sid(), t),
-                val: json_joy::json_crdt_patch::ConValue::Val(json_joy::json_pack::PackValue::Bool(true)),
+                val: json_joy::json_crdt_patch::ConValue::Val(
+                    json_joy::json_pack::PackValue::Bool(true),
+                ),
             },
             Op::InsObj {
                 id: Timestamp::new(alice.sid(), t + 1),

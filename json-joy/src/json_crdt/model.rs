@@ -369,7 +369,7 @@ impl Model {
                 data,
             } => {
                 if let Some(Node::Str(s)) = self.index.get_mut(obj) {
-                    s.ins(*after, *id, super::str_data::StrData::from_text(data));
+                    s.ins(*after, *id, StrData::from_text_units(data, span));
                 }
             }
             Op::InsBin {

@@ -7,7 +7,7 @@ use super::rga::ChunkData;
 /// WTF-8 text measured in UTF-16 code units. Surrogate pairs are always stored joined
 /// (as one 4-byte character); only unpaired halves use the 3-byte surrogate form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StrData(Vec<u8>);
+pub struct StrData(Vec<u8>, u64);
 
 fn width(b: u8) -> usize {
     match b {
@@ -41,20 +41,25 @@ fn is_low(b: &[u8]) -> bool {
 impl StrData {
     /// Text from a Rust string (always well formed).
     pub fn from_text(s: &str) -> Self {
-        Self(s.as_bytes().to_vec())
+        Self::from_text_units(s, utf16_len(s.as_bytes()))
+    }
+
+    /// Text from a Rust string whose UTF-16 length is already known.
+    pub fn from_text_units(s: &str, units: u64) -> Self {
+        Self(s.as_bytes().to_vec(), units)
     }
 
     /// Text from bytes JS wrote (UTF-8 with possible 3-byte surrogates); anything
     /// malformed becomes U+FFFD.
     pub fn from_wire(bytes: &[u8]) -> Self {
         if std::str::from_utf8(bytes).is_ok() {
-            return Self(bytes.to_vec());
+            return Self(bytes.to_vec(), utf16_len(bytes));
         }
         let mut units = Vec::with_capacity(bytes.len());
         super::codec::structural::wire_decode_to_utf16(bytes, &mut units);
         let mut out = Vec::with_capacity(bytes.len());
         super::codec::structural::wire_encode_utf16(&mut out, &units, true);
-        Self(out)
+        Self(out, units.len() as u64)
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -105,20 +110,22 @@ pub fn utf16_len(b: &[u8]) -> u64 {
     if b.is_ascii() {
         return b.len() as u64;
     }
-    b.iter()
-        .map(|&x| u64::from((x as i8) >= -64) + u64::from(x >= 0xf0))
-        .sum()
+    let continuation = b.iter().filter(|&&x| (x as i8) < -64).count();
+    let four = b.iter().filter(|&&x| x >= 0xf0).count();
+    (b.len() - continuation + four) as u64
 }
 
 impl ChunkData for StrData {
     fn span(&self) -> u64 {
-        utf16_len(&self.0)
+        self.1
     }
 
     fn split_off_at(&mut self, at: usize) -> Self {
+        let right_units = self.1.saturating_sub(at as u64);
+        self.1 = self.1.min(at as u64);
         let b = &mut self.0;
         if at <= b.len() && b[..at].is_ascii() {
-            return Self(b.split_off(at));
+            return Self(b.split_off(at), right_units);
         }
         let (mut i, mut units) = (0usize, 0usize);
         while units < at && i < b.len() {
@@ -136,17 +143,45 @@ impl ChunkData for StrData {
                 right.extend_from_slice(&b[i + 4..]);
                 b.truncate(i);
                 b.extend_from_slice(&enc3(0xd800 | (c >> 10)));
-                return Self(right);
+                return Self(right, right_units);
             }
             units += u;
             i += w;
         }
-        Self(b.split_off(i.min(b.len())))
+        Self(b.split_off(i.min(b.len())), right_units)
     }
 
     fn append_data(&mut self, other: Self) {
         Self::push_bytes(&mut self.0, &other.0);
+        self.1 += other.1;
     }
 
     const EMPTY_IS_TOMBSTONE: bool = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitting_inside_a_surrogate_pair_and_joining_back() {
+        let mut a = StrData::from_text("a😀b");
+        assert_eq!(a.span(), 4);
+        let b = a.split_off_at(2);
+        assert_eq!((a.span(), b.span()), (2, 2));
+        assert!(StrData::has_lone_surrogate(a.as_bytes()));
+        let mut joined = a.as_bytes().to_vec();
+        StrData::push_bytes(&mut joined, b.as_bytes());
+        assert_eq!(StrData::into_string(joined), "a😀b");
+        assert_eq!(StrData::into_string(a.as_bytes().to_vec()), "a\u{fffd}");
+        a.append_data(b);
+        assert_eq!(a.as_bytes(), "a😀b".as_bytes());
+        assert_eq!(a.span(), 4);
+    }
+
+    #[test]
+    fn utf16_length_counts_astral_characters_twice() {
+        assert_eq!(utf16_len("héllo 日本 😀".as_bytes()), 11);
+        assert_eq!(utf16_len(b"plain"), 5);
+    }
 }

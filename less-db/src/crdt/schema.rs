@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use json_joy::json_crdt_patch::Timestamp;
+use json_joy::json_crdt_patch::builder::js_key_order;
 use json_joy::json_pack::PackValue;
 use serde_json::{Map, Number, Value};
 
@@ -182,7 +183,8 @@ fn literal_matches(lit: &LiteralValue, value: &Value) -> bool {
 }
 
 /// Writes the operations that build `value` as described by `schema`; returns the id
-/// of the node that holds it.
+/// of the node that holds it. Object keys go in JS `Object.keys` order (integer-like
+/// keys first), as a JS writer would emit them.
 pub(crate) fn build_node(w: &mut OpWriter, schema: &SchemaNode, value: &Value) -> Timestamp {
     if let Some(ms) = date_to_crdt(schema, value) {
         return w.con(ms);
@@ -202,8 +204,8 @@ pub(crate) fn build_node(w: &mut OpWriter, schema: &SchemaNode, value: &Value) -
         }
         (SchemaNode::Record(item), Value::Object(map)) => {
             let obj = w.obj();
-            let pairs = map
-                .iter()
+            let pairs = js_key_order(map)
+                .into_iter()
                 .map(|(k, v)| (k.clone(), build_node(w, item, v)))
                 .collect();
             w.ins_obj(obj, pairs);
@@ -211,8 +213,8 @@ pub(crate) fn build_node(w: &mut OpWriter, schema: &SchemaNode, value: &Value) -
         }
         (SchemaNode::Object(props), Value::Object(map)) => {
             let obj = w.obj();
-            let pairs = map
-                .iter()
+            let pairs = js_key_order(map)
+                .into_iter()
                 .map(|(k, v)| {
                     let id = match props.get(k) {
                         Some(s) => build_node(w, s, v),
@@ -234,42 +236,12 @@ pub(crate) fn build_node(w: &mut OpWriter, schema: &SchemaNode, value: &Value) -
     }
 }
 
-/// JS `builder.constOrJson`: scalars other than strings are `con`, the rest as `json`.
 fn build_plain_const(w: &mut OpWriter, value: &Value) -> Timestamp {
-    match value {
-        Value::Null | Value::Bool(_) | Value::Number(_) => match scalar_to_pack(value) {
-            Some(p) => w.con(p),
-            None => build_plain(w, value),
-        },
-        _ => build_plain(w, value),
-    }
+    w.const_or_json(value)
 }
 
-/// JS `builder.json`: strings are `str` nodes, objects `obj` (scalar keys as `con`),
-/// arrays `arr` whose scalar elements are `val` registers around a `con`.
 fn build_plain(w: &mut OpWriter, value: &Value) -> Timestamp {
-    match value {
-        Value::String(s) => w.str_node(s),
-        Value::Array(items) => {
-            let arr = w.arr();
-            let ids = items.iter().map(|v| build_plain(w, v)).collect();
-            w.ins_arr(arr, arr, ids);
-            arr
-        }
-        Value::Object(map) => {
-            let obj = w.obj();
-            let pairs = map
-                .iter()
-                .map(|(k, v)| (k.clone(), build_plain_const(w, v)))
-                .collect();
-            w.ins_obj(obj, pairs);
-            obj
-        }
-        scalar => {
-            let pack = scalar_to_pack(scalar).unwrap_or(PackValue::Null);
-            w.val_con(pack)
-        }
-    }
+    w.json(value)
 }
 
 /// Converts a CRDT view into record form: epoch-millisecond dates become ISO strings.

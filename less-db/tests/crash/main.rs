@@ -4,7 +4,7 @@
     clippy::panic,
     clippy::result_large_err
 )]
-//! Crash safety: a child process writes batches to a file database and prints each
+//! Crash safety: a child process bulk-puts batches into a file database and prints each
 //! batch id once its write returned; the parent SIGKILLs it mid-stream and reopens
 //! the file. Every acknowledged batch must be complete, no batch may be partial, and
 //! the file must pass `PRAGMA integrity_check`.
@@ -13,43 +13,42 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use less_db::index::types::{FieldIndex, IndexDefinition, IndexField, SortDirection};
+use std::sync::Arc;
+
+use less_db::collection::{CollectionDef, IndexSpec, collection};
+use less_db::schema::t;
+use less_db::storage::adapter::Adapter;
 use less_db::storage::sqlite::SqliteBackend;
-use less_db::types::SerializedRecord;
-use serde_json::json;
+use less_db::storage::traits::{StorageRead, StorageWrite};
+use less_db::types::{ListOptions, PutOptions};
+use serde_json::{Value, json};
 
 const CHILD_ENV: &str = "LESS_DB_CRASH_CHILD_DB";
 const BATCH: usize = 40;
 
-fn indexes() -> Vec<IndexDefinition> {
-    vec![IndexDefinition::Field(FieldIndex {
-        name: "by_batch".into(),
-        fields: vec![IndexField {
-            field: "batch".into(),
-            order: SortDirection::Asc,
-        }],
-        unique: false,
-        sparse: false,
-    })]
+fn items() -> Arc<CollectionDef> {
+    collection("items")
+        .v(
+            1,
+            t::object([
+                ("batch", t::number()),
+                ("i", t::number()),
+                ("payload", t::string()),
+            ]),
+        )
+        .index(IndexSpec::on(["batch"]))
+        .build()
+        .unwrap()
 }
 
-fn batch_records(batch: u64) -> Vec<SerializedRecord> {
+fn batch_records(batch: u64) -> Vec<Value> {
     (0..BATCH)
-        .map(|i| SerializedRecord {
-            id: format!("b{batch}-{i}"),
-            collection: "items".into(),
-            version: 1,
-            data: json!({"batch": batch, "i": i, "payload": "x".repeat(200)}),
-            crdt: vec![0xAB; 64],
-            pending_patches: vec![],
-            sequence: -1,
-            dirty: true,
-            deleted: false,
-            deleted_at: None,
-            meta: None,
-            computed: None,
-        })
+        .map(|i| json!({"id": format!("b{batch}-{i}"), "batch": batch, "i": i, "payload": "x".repeat(200)}))
         .collect()
+}
+
+fn open(path: &std::path::Path) -> Adapter<SqliteBackend> {
+    Adapter::open(SqliteBackend::open(path).unwrap(), &[items()]).unwrap()
 }
 
 /// The child: runs only when re-invoked by the parent with the database path set.
@@ -63,11 +62,14 @@ fn crash_writer_child() {
         .unwrap()
         .parse()
         .unwrap();
-    let db = SqliteBackend::open(&path).unwrap();
-    db.register_collection("items", &indexes()).unwrap();
+    let db = open(std::path::Path::new(&path));
+    let def = items();
     let mut out = std::io::stdout().lock();
     for batch in first.. {
-        db.put_records(&batch_records(batch)).unwrap();
+        let res = db
+            .bulk_put(&def, batch_records(batch), &PutOptions::default())
+            .unwrap();
+        assert!(res.errors.is_empty());
         writeln!(out, "ack {batch}").unwrap();
         out.flush().unwrap();
     }
@@ -126,11 +128,13 @@ fn killed_writer_leaves_every_acknowledged_batch_and_no_partial_one() {
             15 + 5 * round as usize,
         ));
 
-        let db = SqliteBackend::open(&path).unwrap();
-        db.register_collection("items", &indexes()).unwrap();
-        assert_eq!(db.integrity_check().unwrap(), "ok");
+        let db = open(&path);
+        assert_eq!(db.backend().integrity_check().unwrap(), "ok");
         let mut per_batch: BTreeMap<u64, usize> = BTreeMap::new();
-        for r in db.scan_records("items", false, None, 0).unwrap() {
+        let all = db.get_all(&items(), &ListOptions::default()).unwrap();
+        assert!(all.errors.is_empty(), "{:?}", all.errors);
+        assert_eq!(db.count(&items(), None).unwrap(), all.records.len());
+        for r in all.records {
             *per_batch
                 .entry(r.data["batch"].as_u64().unwrap())
                 .or_default() += 1;
