@@ -7,10 +7,14 @@ pub mod collection;
 pub mod crdt;
 pub mod error;
 pub mod index;
+pub mod middleware;
 pub mod patch;
+pub mod prelude;
 pub mod query;
+pub mod reactive;
 pub mod schema;
 pub mod storage;
+pub mod sync;
 pub mod typed;
 pub mod types;
 

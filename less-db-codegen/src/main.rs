@@ -1,0 +1,5 @@
+//! The `less-codegen` command line.
+
+fn main() {
+    std::process::exit(2);
+}

@@ -1,0 +1,1 @@
+//! Middleware: hooks around reads and writes.

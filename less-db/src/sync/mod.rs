@@ -1,0 +1,1 @@
+//! Sync: the transport trait a user implements, the sync manager and the scheduler.
