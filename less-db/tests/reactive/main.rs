@@ -1,0 +1,12 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::result_large_err
+)]
+//! Reactive adapter tests: change events, record and query subscriptions, flush
+//! semantics, re-entrancy and panics in callbacks, and the query-field dependencies
+//! that decide which changes re-run a query.
+
+mod common;
+mod precision;
