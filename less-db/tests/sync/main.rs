@@ -1,0 +1,6 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Sync: the manager against scripted transports and storage, the scheduler on a
+//! manual clock, the in-memory reference server, and convergence of random replicas.
+
+mod common;
+mod convergence;
