@@ -18,73 +18,12 @@ use serde_json::{Map, Number, Value};
 use super::ops::OpWriter;
 use crate::schema::{LiteralValue, SchemaNode};
 
-/// Parses an ISO-8601 date into epoch milliseconds.
-pub fn iso_to_millis(iso: &str) -> Option<i64> {
-    parse_canonical_iso(iso.as_bytes()).or_else(|| {
-        DateTime::parse_from_rfc3339(iso)
-            .ok()
-            .map(|d| d.timestamp_millis())
-    })
-}
+pub use crate::schema::date::iso_to_millis;
 
 /// Formats epoch milliseconds the way JS `Date.prototype.toISOString` does.
 pub fn millis_to_iso(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
-}
-
-/// Fast path for the form every writer of this library produces,
-/// `YYYY-MM-DDTHH:MM:SS.sssZ`; anything else goes through the full RFC 3339 parser.
-fn parse_canonical_iso(b: &[u8]) -> Option<i64> {
-    if b.len() != 24
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'.'
-        || b[23] != b'Z'
-    {
-        return None;
-    }
-    let num = |from: usize, len: usize| -> Option<i64> {
-        b[from..from + len].iter().try_fold(0i64, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-        })
-    };
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (hour, minute, second, milli) = (num(11, 2)?, num(14, 2)?, num(17, 2)?, num(20, 3)?);
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The `con` value of a JSON scalar. Integral floats become integers, as JS writes

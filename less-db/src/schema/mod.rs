@@ -1,6 +1,7 @@
 //! Schemas: the [`node::SchemaNode`] tree and its `t` builder, validation with the
 //! accepted date and byte forms, and serialization between stored and Rust forms.
 
+pub mod date;
 pub mod node;
 pub mod serialize;
 pub mod validate;

@@ -12,9 +12,9 @@
 //! stays missing. Every failure is reported with its path (`address.zip`, `tags[2]`).
 
 use base64::Engine as _;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 
+pub use super::date::{is_valid_iso_date, parse_iso_date};
 use super::node::{LiteralValue, SchemaNode};
 use crate::error::{LessDbError, ValidationError, ValidationErrors};
 
@@ -52,56 +52,6 @@ pub fn is_valid(schema: &SchemaNode, value: &Value) -> bool {
     };
     v.node(schema, Some(value), 0);
     v.errors.is_empty()
-}
-
-/// Parses the ISO-8601 date-time forms records accept (see the module docs).
-pub fn parse_iso_date(s: &str) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
-    // Shape check first: chrono alone accepts forms (years past 9999, `t`, spaces)
-    // that other platforms reading the record would not.
-    if b.len() < 19
-        || !b[..4].iter().all(u8::is_ascii_digit)
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let rest = &s[19..];
-    let zone = match rest.strip_prefix('.') {
-        Some(r) => {
-            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 || digits > 9 {
-                return None;
-            }
-            &r[digits..]
-        }
-        None => rest,
-    };
-    match zone {
-        "" => NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-            .ok()
-            .map(|n| n.and_utc()),
-        "Z" => NaiveDateTime::parse_from_str(&s[..s.len() - 1], "%Y-%m-%dT%H:%M:%S%.f")
-            .ok()
-            .map(|n| n.and_utc()),
-        z if z.len() == 6
-            && (z.starts_with('+') || z.starts_with('-'))
-            && z.as_bytes()[3] == b':' =>
-        {
-            DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        }
-        _ => None,
-    }
-}
-
-/// True for a string [`parse_iso_date`] accepts.
-pub fn is_valid_iso_date(s: &str) -> bool {
-    parse_iso_date(s).is_some()
 }
 
 /// True for a standard, padded base64 string.
