@@ -9,4 +9,11 @@
 //! that decide which changes re-run a query.
 
 mod common;
+mod events;
+mod lifecycle;
+mod observe;
+mod observe_query;
 mod precision;
+mod query_fields;
+mod reentrancy;
+mod storage_traits;
