@@ -4,3 +4,5 @@
 
 mod common;
 mod convergence;
+mod manager;
+mod mocks;
