@@ -6,3 +6,4 @@ mod common;
 mod convergence;
 mod manager;
 mod mocks;
+mod scheduler;
