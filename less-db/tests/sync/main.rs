@@ -5,5 +5,6 @@
 mod common;
 mod convergence;
 mod manager;
+mod memory;
 mod mocks;
 mod scheduler;
