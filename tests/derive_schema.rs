@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use less_db::collection::{CollectionDef, ComputedSpec, IndexSpec, collection};
 use less_db::index::{ComputedIndex, FieldIndex, IndexDefinition, IndexField, SortDirection};
 use less_db::schema::node::{SchemaNode, t};
-use less_db::typed::{Bytes, Collection as _, Schema as _};
+use less_db::typed::{Bytes, Document as _};
 use less_db::{Collection, Schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

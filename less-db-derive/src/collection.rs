@@ -39,6 +39,8 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 struct Head {
     name: String,
     version: u32,
+    /// For version 2 and later: the previous version's struct and the migration.
+    previous: Option<(syn::Path, syn::Path)>,
 }
 
 fn collection_attr(input: &DeriveInput) -> syn::Result<Head> {
@@ -55,14 +57,20 @@ fn collection_attr(input: &DeriveInput) -> syn::Result<Head> {
             ));
         }
         let (mut name, mut version) = (None::<LitStr>, None::<LitInt>);
+        let (mut from, mut migrate) = (None::<syn::Path>, None::<syn::Path>);
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("name") {
                 name = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("version") {
                 version = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("migrate_from") {
+                from = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("migrate") {
+                migrate = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(
-                    "unknown collection option: expected `name = \"..\"` or `version = N`",
+                    "unknown collection option: expected `name = \"..\"`, `version = N`, \
+                     `migrate_from = PreviousStruct` or `migrate = path::to_fn`",
                 ));
             }
             Ok(())
@@ -80,13 +88,12 @@ fn collection_attr(input: &DeriveInput) -> syn::Result<Head> {
                  with a letter or _, at most 64 characters (e.g. \"user_profiles\")",
             ));
         }
-        let version = match version {
-            None => 1,
-            Some(lit) => check_version(&lit)?,
-        };
+        let (version, previous) =
+            check_version(attr, &input.ident, version.as_ref(), from, migrate)?;
         found = Some(Head {
             name: name.value(),
             version,
+            previous,
         });
     }
     found.ok_or_else(|| {
@@ -101,20 +108,52 @@ fn collection_attr(input: &DeriveInput) -> syn::Result<Head> {
     })
 }
 
-fn check_version(lit: &LitInt) -> syn::Result<u32> {
-    let v: u32 = lit.base10_parse()?;
-    match v {
-        0 => Err(syn::Error::new(
-            lit.span(),
+type Previous = Option<(syn::Path, syn::Path)>;
+
+/// The version number, and for versions after the first the previous version's struct
+/// and the migration function, which they must have.
+fn check_version(
+    attr: &syn::Attribute,
+    ident: &Ident,
+    lit: Option<&LitInt>,
+    from: Option<syn::Path>,
+    migrate: Option<syn::Path>,
+) -> syn::Result<(u32, Previous)> {
+    let v: u32 = match lit {
+        Some(lit) => lit.base10_parse()?,
+        None => 1,
+    };
+    let span = lit.map_or_else(|| attr.span(), LitInt::span);
+    if v == 0 {
+        return Err(syn::Error::new(
+            span,
             "versions start at 1: use version = 1",
+        ));
+    }
+    match (v, from, migrate) {
+        (1, None, None) => Ok((1, None)),
+        (1, Some(path), _) | (1, None, Some(path)) => Err(syn::Error::new(
+            path.span(),
+            "version 1 is the first version and migrates from nothing: remove \
+             `migrate_from` and `migrate`, or set `version = 2` or later",
         )),
-        1 => Ok(1),
-        _ => Err(syn::Error::new(
-            lit.span(),
+        (v, Some(from), Some(migrate)) => Ok((v, Some((from, migrate)))),
+        (v, None, Some(migrate)) => Err(syn::Error::new(
+            migrate.span(),
             format!(
-                "version {v} needs versions 1..{v} and their migrations, which the derive cannot \
-                 express yet: build this definition with less_db::collection::collection(..) \
-                 and .v_migrate(..)"
+                "a migration needs the struct it migrates from: add `migrate_from = {ident}V{}` \
+                 (the struct of version {})",
+                v - 1,
+                v - 1
+            ),
+        )),
+        (v, from, None) => Err(syn::Error::new(
+            from.as_ref().map_or(span, Spanned::span),
+            format!(
+                "version {v} needs the migration from version {prev}: add `migrate_from = \
+                 {ident}V{prev}, migrate = path::to_fn` where `fn(({ident}V{prev}) -> {ident}` \
+                 turns a version {prev} record into a version {v} one",
+                prev = v - 1
             ),
         )),
     }
@@ -419,11 +458,8 @@ fn index_field(path: &[Ident], fields: &[Field]) -> syn::Result<(String, Option<
             ),
         )),
         Indexable::ByTrait(ty) => {
-            let msg = format!(
-                "#[index] on `{head}`: its type is not indexable (objects, arrays, records and bytes cannot be indexed); index a scalar field such as `{head}.some_field`, or use a computed index"
-            );
             let check = quote_spanned! {head.span()=>
-                const _: () = ::std::assert!(<#ty as ::less_db::typed::Schema>::INDEXABLE, #msg);
+                ::less_db::typed::__private::indexable::<#ty>();
             };
             Ok((stored, Some(check)))
         }
@@ -479,19 +515,25 @@ fn generate(input: &DeriveInput, head: &Head, fields: &[Field], indexes: &[Index
     let schema = crate::schema_trait_impl(
         input,
         &quote!(::less_db::schema::node::SchemaNode::Object(#all)),
-        false,
     );
     let shape = fields::object_node(fields.iter().filter(|f| f.role == Role::Plain));
     let name = &head.name;
     let version = head.version;
     let index_tokens = indexes.iter().map(|i| &i.tokens);
+    let versions = add_versions(ident, head);
+    let field_struct = fields_struct(input, fields);
     quote! {
         #schema
-        impl ::less_db::typed::Collection for #ident {
+        #field_struct
+        impl ::less_db::typed::IsVersion<#version> for #ident {}
+        impl ::less_db::typed::Document for #ident {
             const NAME: &'static str = #name;
             const VERSION: u32 = #version;
             fn shape() -> ::std::collections::BTreeMap<::std::string::String, ::less_db::schema::node::SchemaNode> {
                 #shape
+            }
+            fn add_versions(builder: ::less_db::collection::CollectionBuilder) -> ::less_db::collection::CollectionBuilder {
+                #versions
             }
             fn add_indexes(builder: ::less_db::collection::CollectionBuilder) -> ::less_db::collection::CollectionBuilder {
                 #(#index_tokens)*
@@ -499,7 +541,70 @@ fn generate(input: &DeriveInput, head: &Head, fields: &[Field], indexes: &[Index
             }
             fn def() -> ::std::sync::Arc<::less_db::collection::CollectionDef> {
                 static DEF: ::std::sync::OnceLock<::std::sync::Arc<::less_db::collection::CollectionDef>> = ::std::sync::OnceLock::new();
-                ::std::sync::Arc::clone(DEF.get_or_init(|| ::less_db::typed::expect_def(#name, <Self as ::less_db::typed::Collection>::try_def())))
+                ::std::sync::Arc::clone(DEF.get_or_init(|| ::less_db::typed::expect_def(#name, <Self as ::less_db::typed::Document>::try_def())))
+            }
+        }
+    }
+}
+
+/// The body of `add_versions`: the first version's shape, or the previous versions
+/// followed by this one with its typed migration.
+fn add_versions(ident: &Ident, head: &Head) -> TokenStream {
+    let version = head.version;
+    let Some((from, migrate)) = &head.previous else {
+        return quote!(builder.v(1, <Self as ::less_db::typed::Document>::shape()));
+    };
+    let prev = version - 1;
+    let name = &head.name;
+    let msg = format!(
+        "`migrate_from` of `{ident}` names a struct of another collection: the previous version must have #[collection(name = \"{name}\", ..)]"
+    );
+    let version_check = quote_spanned! {from.span()=>
+        ::less_db::typed::__private::previous_version::<#from, #prev>();
+    };
+    let migration = quote_spanned! {migrate.span()=>
+        ::less_db::typed::migration::<#from, #ident, _, _>(#migrate)
+    };
+    quote! {
+        #version_check
+        const _: () = ::std::assert!(
+            ::less_db::typed::same_name(<#from as ::less_db::typed::Document>::NAME, #name),
+            #msg
+        );
+        let builder = <#from as ::less_db::typed::Document>::add_versions(builder);
+        builder.v_migrate(#version, <Self as ::less_db::typed::Document>::shape(), #migration)
+    }
+}
+
+/// `{Ident}Fields`, one typed [`Field`] per stored field, and `{Ident}::fields()`.
+fn fields_struct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let fields_ident = Ident::new(&format!("{ident}Fields"), ident.span());
+    let decls = fields.iter().map(|f| {
+        let (fvis, fident, ty) = (&f.vis, &f.ident, &f.query_ty);
+        let doc = format!("The stored field `{}`.", f.stored);
+        quote!(#[doc = #doc] #fvis #fident: ::less_db::typed::Field<#ident, #ty>,)
+    });
+    let inits = fields.iter().map(|f| {
+        let (fident, stored) = (&f.ident, &f.stored);
+        quote!(#fident: ::less_db::typed::Field::new(#stored),)
+    });
+    let doc = format!(
+        "The fields of [`{ident}`] for typed queries and patches, from [`{ident}::fields`]."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug)]
+        #[allow(dead_code)]
+        #vis struct #fields_ident {
+            #(#decls)*
+        }
+        impl #ident {
+            /// The fields of this collection, for typed filters, sorts and patches.
+            #[allow(dead_code)]
+            #vis const fn fields() -> #fields_ident {
+                #fields_ident { #(#inits)* }
             }
         }
     }

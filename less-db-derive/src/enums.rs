@@ -8,7 +8,11 @@ use syn::{DataEnum, DeriveInput, Fields};
 use crate::fields::Errors;
 use crate::serde_attr;
 
-pub fn schema_body(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenStream> {
+/// The schema node of the enum, and its `Indexable`/`Queryable` impls.
+pub fn schema_body(
+    input: &DeriveInput,
+    data: &DataEnum,
+) -> syn::Result<(TokenStream, TokenStream)> {
     let container = serde_attr::container(&input.attrs)?;
     if let Some((kind, span)) = container.layout {
         return Err(syn::Error::new(
@@ -20,6 +24,8 @@ pub fn schema_body(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenStr
     }
     let mut errors = Errors::default();
     let mut literals = Vec::new();
+    let mut arms = Vec::new();
+    let ident = &input.ident;
     for v in &data.variants {
         if !matches!(v.fields, Fields::Unit) {
             errors.push(syn::Error::new(
@@ -43,6 +49,8 @@ pub fn schema_body(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenStr
                 .rename_all
                 .map_or_else(|| raw.clone(), |r| r.apply_to_variant(&raw))
         });
+        let vident = &v.ident;
+        arms.push(quote!(#ident::#vident => #name,));
         literals.push(quote!(::less_db::schema::node::SchemaNode::Literal(
             ::less_db::schema::node::LiteralValue::String(::std::string::String::from(#name))
         )));
@@ -54,7 +62,23 @@ pub fn schema_body(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenStr
             "an enum without (stored) variants has no values to store: add a unit variant",
         ));
     }
-    Ok(quote!(::less_db::schema::node::SchemaNode::Union(
+    let node = quote!(::less_db::schema::node::SchemaNode::Union(
         ::std::vec![#(#literals),*]
-    )))
+    ));
+    if !input.generics.params.is_empty() {
+        return Ok((node, TokenStream::new()));
+    }
+    // A skipped variant has no stored name; filtering on it matches nothing.
+    let fallback = (arms.len() < data.variants.len()).then(|| quote!(_ => "",));
+    let extra = quote! {
+        impl ::less_db::typed::Indexable for #ident {}
+        impl ::less_db::typed::Queryable for #ident {
+            type Operand<'a> = #ident;
+            fn operand(value: #ident) -> ::less_db::__private::Value {
+                let name: &str = match value { #(#arms)* #fallback };
+                ::less_db::__private::Value::String(::std::string::String::from(name))
+            }
+        }
+    };
+    Ok((node, extra))
 }

@@ -39,6 +39,9 @@ pub enum Indexable {
 
 pub struct Field {
     pub ident: Ident,
+    pub vis: syn::Visibility,
+    /// The value type a typed query or patch of this field uses.
+    pub query_ty: TokenStream,
     pub stored: String,
     pub role: Role,
     pub role_span: Span,
@@ -141,14 +144,29 @@ fn field(
         .clone()
         .unwrap_or_else(|| rename_all.map_or_else(|| raw.clone(), |r| r.apply_to_field(&raw)));
     let (node, indexable) = node_for(f, &marks, serde.custom_with, owner)?;
+    let query_ty = query_type(&f.ty, &marks);
     Ok(Some(Field {
         ident,
+        vis: f.vis.clone(),
+        query_ty,
         stored,
         role: marks.role,
         role_span: marks.role_span,
         node,
         indexable,
     }))
+}
+
+/// The type a typed query sees: a `#[bytes]` `Vec<u8>` is compared as base64 bytes.
+fn query_type(ty: &Type, marks: &Marks) -> TokenStream {
+    if marks.bytes.is_none() {
+        return quote!(#ty);
+    }
+    let (depth, _) = types::peel_options(ty);
+    (0..depth).fold(
+        quote!(::less_db::typed::Bytes),
+        |acc, _| quote!(::std::option::Option<#acc>),
+    )
 }
 
 /// The less-db attributes on one field.

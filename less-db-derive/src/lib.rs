@@ -27,9 +27,10 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Implements `less_db::typed::Schema` and `less_db::typed::Collection`:
-/// `#[collection(name = "users", version = 1)]`, `#[index(..)]`, and the field
-/// attributes of `Schema`. Exactly one field is `#[key]`.
+/// Implements `less_db::typed::Schema` and `less_db::typed::Document`, and generates
+/// `T::fields()` for typed queries: `#[collection(name = "users", version = 1)]`
+/// (`version = 2, migrate_from = UserV1, migrate = path::to_fn` for later versions),
+/// `#[index(..)]`, and the field attributes of `Schema`. Exactly one field is `#[key]`.
 #[proc_macro_derive(
     Collection,
     attributes(collection, index, key, created_at, updated_at, text, bytes)
@@ -42,22 +43,25 @@ pub fn derive_collection(input: TokenStream) -> TokenStream {
 }
 
 fn schema_impl(input: &DeriveInput) -> syn::Result<TokenStream2> {
-    let (body, indexable) = match &input.data {
-        Data::Enum(data) => (enums::schema_body(input, data)?, true),
+    match &input.data {
+        Data::Enum(data) => {
+            let (body, extra) = enums::schema_body(input, data)?;
+            let schema = schema_trait_impl(input, &body);
+            Ok(quote!(#schema #extra))
+        }
         _ => {
             let fields = fields::struct_fields(input, "Schema")?;
             let map = fields::object_node(&fields);
-            (
-                quote!(::less_db::schema::node::SchemaNode::Object(#map)),
-                false,
-            )
+            Ok(schema_trait_impl(
+                input,
+                &quote!(::less_db::schema::node::SchemaNode::Object(#map)),
+            ))
         }
-    };
-    Ok(schema_trait_impl(input, &body, indexable))
+    }
 }
 
 /// `impl Schema for T`, with `P: Schema` bounds on every type parameter.
-fn schema_trait_impl(input: &DeriveInput, body: &TokenStream2, indexable: bool) -> TokenStream2 {
+fn schema_trait_impl(input: &DeriveInput, body: &TokenStream2) -> TokenStream2 {
     let ident = &input.ident;
     let mut generics = input.generics.clone();
     let params: Vec<_> = generics.type_params().map(|p| p.ident.clone()).collect();
@@ -70,7 +74,6 @@ fn schema_trait_impl(input: &DeriveInput, body: &TokenStream2, indexable: bool) 
     let (impl_g, ty_g, where_g) = generics.split_for_impl();
     quote! {
         impl #impl_g ::less_db::typed::Schema for #ident #ty_g #where_g {
-            const INDEXABLE: bool = #indexable;
             fn schema() -> ::less_db::schema::node::SchemaNode {
                 #body
             }

@@ -19,6 +19,13 @@ pub mod typed;
 pub mod types;
 
 pub use error::{LessDbError, Result};
+pub use typed::{Collection, Database, Document, Schema};
 
 #[cfg(feature = "derive")]
 pub use less_db_derive::{Collection, Schema};
+
+/// Paths the derive macros' generated code uses; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json::Value;
+}

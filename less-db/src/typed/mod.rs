@@ -1,6 +1,7 @@
-//! Runtime support of the typed layer: the [`Schema`] and [`Collection`] traits that
-//! `#[derive(Schema)]` and `#[derive(Collection)]` implement, their implementations for
-//! the supported Rust types, and the [`Bytes`] type for binary fields.
+//! The typed layer: the [`Schema`] and [`Document`] traits that `#[derive(Schema)]` and
+//! `#[derive(Collection)]` implement, their implementations for the supported Rust
+//! types, the [`Bytes`] type for binary fields, typed queries ([`query`]) and the typed
+//! database ([`Database`], [`Collection`]).
 //!
 //! | Rust type | schema node |
 //! | --- | --- |
@@ -26,18 +27,23 @@
 
 pub mod base64;
 mod bytes;
+pub mod db;
+pub mod query;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::collection::builder::{CollectionBuilder, CollectionDef};
+use crate::collection::builder::{CollectionBuilder, CollectionDef, MigrateError};
 use crate::error::SchemaError;
 use crate::schema::node::SchemaNode;
 
 pub use bytes::Bytes;
+pub use db::{Collection, Database, TypedBatch};
+pub use query::{Field, Queryable, Set, Sort, TypedQuery, Where};
 
 /// A Rust type with a less-db schema: what its serde form looks like in a record.
 #[diagnostic::on_unimplemented(
@@ -48,16 +54,33 @@ pub use bytes::Bytes;
             #[derive(Schema)]"
 )]
 pub trait Schema {
-    /// True when a field of this type can be indexed (scalars, literals, optionals of
-    /// those); checked at compile time by `#[index(..)]`.
-    const INDEXABLE: bool = false;
-
     /// The schema node of this type.
     fn schema() -> SchemaNode;
 }
 
+/// A type whose fields can be indexed: strings, numbers, booleans, dates, unit-only
+/// `#[derive(Schema)]` enums, and optionals of those. `#[index(..)]` checks it at
+/// compile time.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be indexed",
+    label = "an index covers strings, numbers, booleans, dates and unit enums",
+    note = "index a scalar field instead (a nested one with `#[index(field.sub_field)]`), \
+            or derive a value with #[index(name = \"..\", compute = path::to_fn)]"
+)]
+pub trait Indexable {}
+
+/// Marks a `#[derive(Collection)]` struct as version `V` of its collection; the derive
+/// implements it, and `migrate_from` requires it of the previous version's struct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not version {V} of a collection",
+    label = "`migrate_from` names the struct of the previous version",
+    note = "the previous version's struct derives Collection with the same name and \
+            `version = {V}`"
+)]
+pub trait IsVersion<const V: u32> {}
+
 /// A struct stored as a collection; implemented by `#[derive(Collection)]`.
-pub trait Collection: Schema + Serialize + DeserializeOwned {
+pub trait Document: Schema + Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The collection name, as stored.
     const NAME: &'static str;
     /// The schema version this struct describes.
@@ -67,18 +90,158 @@ pub trait Collection: Schema + Serialize + DeserializeOwned {
     /// the collection builder takes for this version.
     fn shape() -> BTreeMap<String, SchemaNode>;
 
+    /// Adds versions 1 to [`Document::VERSION`] to `builder`: this struct's shape, and
+    /// through `migrate_from` the earlier versions and their migrations.
+    fn add_versions(builder: CollectionBuilder) -> CollectionBuilder;
+
     /// Adds this struct's indexes (from its `#[index(..)]` attributes) to `builder`.
     fn add_indexes(builder: CollectionBuilder) -> CollectionBuilder;
 
     /// Builds the collection definition through the collection builder.
     fn try_def() -> Result<Arc<CollectionDef>, SchemaError> {
-        let builder =
-            crate::collection::builder::collection(Self::NAME).v(Self::VERSION, Self::shape());
+        let builder = Self::add_versions(crate::collection::builder::collection(Self::NAME));
         Self::add_indexes(builder).build()
     }
 
     /// The collection definition, built once and shared.
     fn def() -> Arc<CollectionDef>;
+
+    /// The record data of `self` as the engine stores it: dates in the JS form
+    /// (ISO-8601 with milliseconds).
+    fn to_record(&self) -> Result<Value, SchemaError> {
+        to_record_value(self)
+    }
+}
+
+/// What a migration function may return: the new struct, or a `Result` of it.
+#[diagnostic::on_unimplemented(
+    message = "a migration to `{T}` cannot return `{Self}`",
+    label = "the migration function returns the wrong type",
+    note = "write the migration as `fn(Previous) -> {T}` or `fn(Previous) -> Result<{T}, E>`"
+)]
+pub trait MigrateOutput<T> {
+    fn into_result(self) -> Result<T, MigrateError>;
+}
+
+impl<T: Document> MigrateOutput<T> for T {
+    fn into_result(self) -> Result<T, MigrateError> {
+        Ok(self)
+    }
+}
+
+impl<T: Document, E: Into<MigrateError>> MigrateOutput<T> for Result<T, E> {
+    fn into_result(self) -> Result<T, MigrateError> {
+        self.map_err(Into::into)
+    }
+}
+
+/// The value migration of a typed one: the previous version's data is read as `Old`
+/// and `f`'s result written back. Migrations see data without the auto-fields, so
+/// `Old`'s key and timestamps read as placeholders (an empty id, the Unix epoch); the
+/// engine keeps the record's own, whatever `f` puts there.
+#[doc(hidden)]
+pub fn migration<Old, New, F, R>(
+    f: F,
+) -> impl Fn(Value) -> Result<Value, MigrateError> + Send + Sync + 'static
+where
+    Old: Document,
+    New: Document,
+    F: Fn(Old) -> R + Send + Sync + 'static,
+    R: MigrateOutput<New>,
+{
+    move |data: Value| {
+        let Value::Object(mut map) = data else {
+            return Err("record data is not an object".into());
+        };
+        const EPOCH: &str = "1970-01-01T00:00:00.000Z";
+        for (k, v) in [("id", ""), ("createdAt", EPOCH), ("updatedAt", EPOCH)] {
+            map.entry(k).or_insert_with(|| Value::String(v.into()));
+        }
+        let old: Old = serde_json::from_value(Value::Object(map))?;
+        let new = f(old).into_result()?;
+        let Value::Object(mut out) = to_record_value(&new)? else {
+            return Err("the migrated record is not an object".into());
+        };
+        for k in crate::schema::node::AUTO_FIELDS {
+            out.shift_remove(k);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// True when `a` and `b` are equal; usable in constants.
+#[doc(hidden)]
+pub const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Compile-time checks the derive emits; calling them does nothing.
+#[doc(hidden)]
+pub mod __private {
+    /// Fails to compile unless `T` can be indexed.
+    pub fn indexable<T: super::Indexable + ?Sized>() {}
+
+    /// Fails to compile unless `T` is version `V` of a collection.
+    pub fn previous_version<T: super::IsVersion<V> + super::Document, const V: u32>() {}
+}
+
+/// The JSON form of `value` as records store it: serde's form with dates rewritten to
+/// ISO-8601 with milliseconds (what JS writes).
+pub fn to_record_value<T: Schema + Serialize + ?Sized>(value: &T) -> Result<Value, SchemaError> {
+    let mut v = serde_json::to_value(value).map_err(|e| SchemaError::Serialize {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    normalize_dates(&T::schema(), &mut v);
+    Ok(v)
+}
+
+/// Rewrites the date strings of `value` (where `schema` has a date) in the JS form.
+fn normalize_dates(schema: &SchemaNode, value: &mut Value) {
+    match (schema, value) {
+        (SchemaNode::Date | SchemaNode::CreatedAt | SchemaNode::UpdatedAt, Value::String(s)) => {
+            if let Some(t) = crate::schema::validate::parse_iso_date(s) {
+                *s = crate::schema::serialize::to_iso_string(&t);
+            }
+        }
+        (SchemaNode::Optional(inner), v) => normalize_dates(inner, v),
+        (SchemaNode::Object(props), Value::Object(map)) => {
+            for (k, node) in props {
+                if has_date(node)
+                    && let Some(v) = map.get_mut(k)
+                {
+                    normalize_dates(node, v);
+                }
+            }
+        }
+        (SchemaNode::Array(item), Value::Array(items)) if has_date(item) => {
+            items.iter_mut().for_each(|v| normalize_dates(item, v));
+        }
+        (SchemaNode::Record(item), Value::Object(map)) if has_date(item) => {
+            map.values_mut().for_each(|v| normalize_dates(item, v));
+        }
+        _ => {}
+    }
+}
+
+fn has_date(schema: &SchemaNode) -> bool {
+    match schema {
+        SchemaNode::Date | SchemaNode::CreatedAt | SchemaNode::UpdatedAt => true,
+        SchemaNode::Optional(i) | SchemaNode::Array(i) | SchemaNode::Record(i) => has_date(i),
+        SchemaNode::Object(props) => props.values().any(has_date),
+        _ => false,
+    }
 }
 
 /// Unwraps a derived definition. The derive checks names, keys, fields and indexes at
@@ -96,11 +259,11 @@ pub fn expect_def(name: &str, def: Result<Arc<CollectionDef>, SchemaError>) -> A
 macro_rules! leaf {
     ($node:ident: $($ty:ty),*) => {$(
         impl Schema for $ty {
-            const INDEXABLE: bool = true;
             fn schema() -> SchemaNode {
                 SchemaNode::$node
             }
         }
+        impl Indexable for $ty {}
     )*};
 }
 
@@ -108,8 +271,9 @@ leaf!(String: String, char);
 leaf!(Number: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
 leaf!(Boolean: bool);
 
+impl Indexable for chrono::DateTime<chrono::Utc> {}
+
 impl Schema for chrono::DateTime<chrono::Utc> {
-    const INDEXABLE: bool = true;
     fn schema() -> SchemaNode {
         SchemaNode::Date
     }
@@ -121,8 +285,9 @@ impl Schema for Bytes {
     }
 }
 
+impl<T: Indexable> Indexable for Option<T> {}
+
 impl<T: Schema> Schema for Option<T> {
-    const INDEXABLE: bool = T::INDEXABLE;
     fn schema() -> SchemaNode {
         SchemaNode::Optional(Box::new(T::schema()))
     }
@@ -152,15 +317,17 @@ impl<T: Schema, S> Schema for HashMap<String, T, S> {
     }
 }
 
+impl<T: Indexable + ?Sized> Indexable for Box<T> {}
+
 impl<T: Schema + ?Sized> Schema for Box<T> {
-    const INDEXABLE: bool = T::INDEXABLE;
     fn schema() -> SchemaNode {
         T::schema()
     }
 }
 
+impl<T: Indexable + ?Sized> Indexable for Arc<T> {}
+
 impl<T: Schema + ?Sized> Schema for Arc<T> {
-    const INDEXABLE: bool = T::INDEXABLE;
     fn schema() -> SchemaNode {
         T::schema()
     }
@@ -197,14 +364,20 @@ mod tests {
         assert_eq!(Vec::<u8>::schema(), t::array(t::number()));
     }
 
+    fn indexable<T: Indexable>() {}
+
     #[test]
-    fn only_scalars_and_their_optionals_are_indexable() {
-        const {
-            assert!(String::INDEXABLE);
-            assert!(Option::<u64>::INDEXABLE);
-            assert!(!Vec::<String>::INDEXABLE);
-            assert!(!Option::<Bytes>::INDEXABLE);
-            assert!(!BTreeMap::<String, u8>::INDEXABLE);
-        }
+    fn scalars_and_their_optionals_are_indexable() {
+        indexable::<String>();
+        indexable::<Option<u64>>();
+        indexable::<chrono::DateTime<chrono::Utc>>();
+        indexable::<Box<bool>>();
+    }
+
+    #[test]
+    fn const_name_comparison() {
+        const { assert!(same_name("users", "users")) };
+        assert!(!same_name("users", "user"));
+        assert!(!same_name("users", "usera"));
     }
 }
