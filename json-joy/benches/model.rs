@@ -15,7 +15,7 @@ fn record(i: usize) -> Value {
         "name": format!("Name {i}"),
         "email": format!("user{i}@example.com"),
         "age": i % 90,
-        "active": i % 2 == 0,
+        "active": i.is_multiple_of(2),
         "score": i as f64 * 1.5,
         "tags": ["alpha", "beta", "gamma"],
         "address": {"street": format!("{i} Main St"), "city": "Springfield", "zip": format!("{}", 10000 + i)},

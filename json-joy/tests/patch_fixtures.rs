@@ -6,10 +6,8 @@
 use json_joy::json_crdt_patch::{Op, Patch, PatchBuilder};
 use serde_json::Value;
 
-mod util {
-    include!("patch_fixtures_util.rs");
-}
-use util::{b64, load_docs};
+mod common;
+use common::root_docs::{b64, load_docs};
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()

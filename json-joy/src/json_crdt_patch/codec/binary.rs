@@ -104,9 +104,12 @@ fn write_ts(w: &mut CrdtWriter, sid: u64, ts: Timestamp) {
 }
 
 /// Opcode byte with the length packed in the low 3 bits when it is 1..=7.
+///
+/// A zero length goes after the opcode as `vu57(0)`: a zero in the low bits means
+/// "length follows", so JS's `overlay + 0` would not decode (see DIVERGENCE.md).
 #[inline]
 fn write_op_len(w: &mut CrdtWriter, overlay: u8, len: u64) {
-    if len <= 7 {
+    if (1..=7).contains(&len) {
         w.u8(overlay + len as u8);
     } else {
         w.u8(overlay);
@@ -233,7 +236,8 @@ pub fn decode(data: &[u8]) -> Result<Patch, PatchDecodeError> {
     d.b.patch.ops.reserve(count as usize);
     for _ in 0..count {
         d.op()?;
-        if d.b.clock.time > MAX_TIME {
+        // The next free tick must stay writable as a `vu57`.
+        if d.b.clock.time >= MAX_TIME {
             return Err(PatchDecodeError::ClockOverflow);
         }
     }
