@@ -2,7 +2,11 @@
 //! `Model::from_binary` on hostile input: truncations, bit flips, random bytes, huge
 //! length prefixes and deep nesting return errors (or a model), never panic.
 
-use json_joy::json_crdt::Model;
+mod common;
+
+use common::root_docs::{b64, load_docs};
+use json_joy::json_crdt::{DecodeError, Model};
+use json_joy::json_crdt_patch::Patch;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -152,4 +156,94 @@ fn dangling_session_index_is_an_error() {
     let mut b = vec![0, 0, 0, 3, 0x50, 0x00, 0xf6];
     b.extend_from_slice(&[0x01, 0x80, 0x80, 0x04, 0x05]);
     assert!(Model::from_binary(&b).is_err());
+}
+
+/// JS `set_root` models of every fixture document, logical and server clock.
+fn root_doc_models() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for d in load_docs() {
+        out.push(b64(d["model"].as_str().unwrap()));
+        if let Some(server) = d["server"]["model"].as_str() {
+            out.push(b64(server));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_prefix_of_small_js_models_is_an_error() {
+    let mut count = 0;
+    for m in root_doc_models().iter().filter(|m| m.len() <= 400) {
+        for cut in 0..m.len() {
+            assert!(
+                !probe(&m[..cut]),
+                "prefix {cut} of a {}-byte model decoded",
+                m.len()
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 5_000, "{count}");
+}
+
+#[test]
+fn mutated_js_root_models_and_swapped_formats_never_panic() {
+    let models = root_doc_models();
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut decoded = 0;
+    let rounds = 4000;
+    for _ in 0..rounds {
+        let mut b = models[rng.random_range(0..models.len())].clone();
+        for _ in 0..rng.random_range(1..4) {
+            let i = rng.random_range(0..b.len());
+            b[i] = rng.random();
+        }
+        decoded += usize::from(probe(&b));
+    }
+    assert!(decoded < rounds, "some mutations must be rejected");
+    // Patch bytes fed to the model decoder and model bytes to the patch decoder.
+    for d in load_docs() {
+        let patch = b64(d["patch"].as_str().unwrap());
+        let model = b64(d["model"].as_str().unwrap());
+        probe(&patch);
+        let _ = Patch::from_binary(&model);
+    }
+}
+
+#[test]
+fn gigabyte_length_prefixes_in_every_node_kind_are_errors() {
+    // Server clock (0x80, time 5), then node id 1 and a type/length byte with the
+    // "length follows" minor (31) and a vu57 of 2^57 - 1.
+    let huge = [0xff; 8];
+    for kind in [0x5f_u8, 0x7f, 0x9f, 0xbf, 0xdf] {
+        let mut b = vec![0x80, 0x05, 0x01, kind];
+        b.extend_from_slice(&huge);
+        b.extend_from_slice(&[0x02, 0x02]);
+        assert!(Model::from_binary(&b).is_err(), "node kind {kind:#x}");
+    }
+    // A str chunk whose CBOR text header claims 2^64 - 1 bytes.
+    let mut b = vec![0x80, 0x05, 0x01, 0x81, 0x02, 0x7b];
+    b.extend_from_slice(&[0xff; 8]);
+    b.push(b'a');
+    assert!(Model::from_binary(&b).is_err());
+    // A bin chunk of 2^55 bytes.
+    let b = [
+        0x80, 0x05, 0x01, 0xa1, 0x02, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f,
+    ];
+    assert!(Model::from_binary(&b).is_err());
+    // An arr chunk claiming 2^40 elements, with two present.
+    let b = [
+        0x80, 0x05, 0x01, 0xc1, 0x02, 0x7f, 0xff, 0xff, 0xff, 0xff, 0x01, 0x03, 0x00, 0xf6,
+    ];
+    assert!(Model::from_binary(&b).is_err());
+    // Logical clock: a clock table claiming 2^57 - 1 sessions.
+    let mut b = vec![0x00, 0x00, 0x00, 0x00];
+    b.extend_from_slice(&huge);
+    b.extend_from_slice(&[0x01, 0x01]);
+    assert!(Model::from_binary(&b).is_err());
+    // Logical clock: a clock-table offset of 4 GiB.
+    assert_eq!(
+        Model::from_binary(&[0xff, 0xff, 0xff, 0xff, 0x01, 0x01, 0x01]).map(|_| ()),
+        Err(DecodeError::Truncated)
+    );
 }
