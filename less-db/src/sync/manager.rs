@@ -8,7 +8,7 @@
 // `LessDbError` is the crate-wide error; its size is a crate-level design choice.
 #![allow(clippy::result_large_err)]
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::sync::Arc;
 
@@ -69,9 +69,7 @@ struct Hooks {
 struct Quarantine {
     /// Consecutive failures of records not (yet) quarantined.
     failures: HashMap<String, u32>,
-    /// Quarantined ids, with the server sequence they failed at when known (a retry
-    /// rewinds the pull cursor to re-fetch them).
-    quarantined: BTreeMap<String, Option<i64>>,
+    quarantined: BTreeSet<String>,
 }
 
 /// Syncs collections through a [`SyncTransport`]. See the module docs.
@@ -236,30 +234,20 @@ impl SyncManager {
         self.quarantine
             .lock()
             .get(collection)
-            .map(|q| q.quarantined.keys().cloned().collect())
+            .map(|q| q.quarantined.iter().cloned().collect())
             .unwrap_or_default()
     }
 
-    /// Releases every quarantined record of `collection` and forgets failure counts.
-    /// The pull cursor is moved back before the earliest released record, so the next
-    /// pull fetches them again. Returns the released ids.
-    pub async fn retry_quarantined(&self, collection: &str) -> crate::Result<Vec<String>> {
+    /// Releases every quarantined record of `collection` and forgets failure counts;
+    /// returns the released ids. The pull cursor never passed them, so the next pull
+    /// fetches them again.
+    pub async fn retry_quarantined(&self, collection: &str) -> Vec<String> {
         let _guard = self.lock_for(collection).lock().await;
-        let released = self
-            .quarantine
+        self.quarantine
             .lock()
             .remove(collection)
-            .map(|q| q.quarantined)
-            .unwrap_or_default();
-        let earliest = released.values().flatten().min().copied();
-        if let Some(seq) = earliest {
-            let cursor = self.storage.get_last_sequence(collection)?;
-            if seq - 1 < cursor {
-                self.storage
-                    .set_last_sequence(collection, (seq - 1).max(0))?;
-            }
-        }
-        Ok(released.into_keys().collect())
+            .map(|q| q.quarantined.into_iter().collect())
+            .unwrap_or_default()
     }
 
     fn lock_for(&self, collection: &str) -> AsyncLock {
@@ -299,11 +287,11 @@ impl SyncManager {
         self.quarantine
             .lock()
             .get(collection)
-            .is_some_and(|q| q.quarantined.contains_key(id))
+            .is_some_and(|q| q.quarantined.contains(id))
     }
 
     /// Counts one more consecutive failure of `id`; quarantines it at the threshold.
-    fn note_failure(&self, collection: &str, id: &str, sequence: Option<i64>) -> bool {
+    fn note_failure(&self, collection: &str, id: &str) -> bool {
         let mut all = self.quarantine.lock();
         let q = all.entry(collection.to_string()).or_default();
         let count = q.failures.entry(id.to_string()).or_insert(0);
@@ -312,7 +300,7 @@ impl SyncManager {
             return false;
         }
         q.failures.remove(id);
-        q.quarantined.insert(id.to_string(), sequence);
+        q.quarantined.insert(id.to_string());
         tracing::warn!(collection, id, "record quarantined");
         true
     }
@@ -369,7 +357,10 @@ impl SyncManager {
     }
 
     /// Applies pulled records and moves the cursor. The cursor never passes a record
-    /// that failed and is not quarantined, so it is fetched again by the next pull.
+    /// that was not applied (it failed, or it is quarantined), so no remote change is
+    /// skipped for good: the next pull, or the first after a restart or a
+    /// [`SyncManager::retry_quarantined`], fetches it again. Records after it that
+    /// were applied are skipped by storage when delivered again.
     fn apply_pulled(
         &self,
         def: &CollectionDef,
@@ -389,15 +380,15 @@ impl SyncManager {
         for f in failures {
             let entry = record_error(def, SyncPhase::Pull, &f.id, &f.error);
             self.report(result, entry);
-            if f.retryable || !self.note_quarantine(def, &f.id, f.sequence, result) {
-                failed.push((f.id.clone(), f.sequence));
+            if !f.retryable && !self.is_quarantined(&def.name, &f.id) {
+                self.note_quarantine(def, &f.id, result);
             }
+            failed.push((f.id.clone(), f.sequence));
         }
-        let records = newest_per_id(records);
-        let to_apply: Vec<RemoteRecord> = records
+        let (held, to_apply): (Vec<RemoteRecord>, Vec<RemoteRecord>) = newest_per_id(records)
             .into_iter()
-            .filter(|r| !self.is_quarantined(&def.name, &r.id))
-            .collect();
+            .partition(|r| self.is_quarantined(&def.name, &r.id));
+        failed.extend(held.into_iter().map(|r| (r.id, r.sequence)));
         if !to_apply.is_empty() {
             match self.apply_batch(def, &to_apply, result) {
                 Ok(mut more) => failed.append(&mut more),
@@ -415,24 +406,15 @@ impl SyncManager {
         }
     }
 
-    /// Quarantine bookkeeping for a failed remote item; `true` when it is now
-    /// quarantined.
-    fn note_quarantine(
-        &self,
-        def: &CollectionDef,
-        id: &str,
-        sequence: i64,
-        result: &mut SyncResult,
-    ) -> bool {
-        let now = self.note_failure(&def.name, id, Some(sequence));
-        if now {
+    /// Counts a failure of `id` and reports it when that quarantines it.
+    fn note_quarantine(&self, def: &CollectionDef, id: &str, result: &mut SyncResult) {
+        if self.note_failure(&def.name, id) {
             result.quarantined.push(id.to_string());
         }
-        now
     }
 
-    /// Applies records in storage (one transaction); returns the records that failed
-    /// and are not quarantined, or `Err` when the whole apply failed.
+    /// Applies records in storage (one transaction); returns the records that failed,
+    /// or `Err` when the whole apply failed.
     fn apply_batch(
         &self,
         def: &CollectionDef,
@@ -469,9 +451,8 @@ impl SyncManager {
                 .get(err.id.as_str())
                 .copied()
                 .unwrap_or(since_unknown());
-            if !self.note_quarantine(def, &err.id, seq, result) {
-                failed.push((err.id.clone(), seq));
-            }
+            self.note_quarantine(def, &err.id, result);
+            failed.push((err.id.clone(), seq));
         }
         for a in &applied.applied {
             self.note_success(&def.name, &a.id);
@@ -584,7 +565,7 @@ impl SyncManager {
                 Err(e) => {
                     let entry = record_error(def, SyncPhase::Push, &ack.id, &e.to_string());
                     self.report(result, entry);
-                    if self.note_failure(&def.name, &ack.id, None) {
+                    if self.note_failure(&def.name, &ack.id) {
                         result.quarantined.push(ack.id.clone());
                     }
                 }
