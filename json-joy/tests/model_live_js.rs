@@ -132,3 +132,105 @@ fn js_reads_rust_models_with_the_same_view_and_bytes() {
         );
     }
 }
+
+/// One Rust-written patch: the model bytes it applies to, the patch, and the model
+/// Rust has after applying it.
+struct PatchCase {
+    base: Vec<u8>,
+    patch: json_joy::json_crdt_patch::Patch,
+    after: Model,
+}
+
+fn record(
+    cases: &mut Vec<PatchCase>,
+    m: &mut Model,
+    edit: impl FnOnce(&mut Model) -> Option<json_joy::json_crdt_patch::Patch>,
+) {
+    let base = m.to_binary();
+    if let Some(patch) = edit(m) {
+        cases.push(PatchCase {
+            base,
+            patch,
+            after: m.clone(),
+        });
+    }
+}
+
+fn rust_patches() -> Vec<PatchCase> {
+    let mut cases = Vec::new();
+    let fx = edit_traces();
+    // set_root patches on empty models, logical and server clock, then an overwrite.
+    for (i, d) in fx["roots"].as_array().unwrap().iter().enumerate() {
+        let mut m = Model::create(d["sid"].as_u64().unwrap());
+        record(&mut cases, &mut m, |m| Some(m.set_root(&d["value"])));
+        record(&mut cases, &mut m, |m| {
+            Some(m.set_root(&json!({"again": i, "v": d["value"].clone()})))
+        });
+    }
+    // Server clock: one model edited in sequence (text, array and object edits).
+    for s in 0..5u64 {
+        let mut rng = StdRng::seed_from_u64(1000 + s);
+        let (mut m, _, st, a, o) = seed(1);
+        assert!(m.clock().server);
+        for _ in 0..12 {
+            record(&mut cases, &mut m, |m| random_edit(&mut rng, m, st, a, o));
+        }
+    }
+    // Logical clock: two sessions edit concurrently; replica 0 applies the other's
+    // patches after its own, so JS sees patches from a foreign session too.
+    for s in 0..8u64 {
+        let mut rng = StdRng::seed_from_u64(2000 + s);
+        let (base, _, st, a, o) = seed(300_000);
+        let mut r0 = base.fork(300_001);
+        let mut r1 = base.fork(300_002);
+        for _ in 0..4 {
+            record(&mut cases, &mut r0, |m| random_edit(&mut rng, m, st, a, o));
+            if let Some(p) = random_edit(&mut rng, &mut r1, st, a, o) {
+                record(&mut cases, &mut r0, |m| {
+                    m.apply_patch(&p);
+                    Some(p)
+                });
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn js_applies_rust_patches_with_the_same_view_and_bytes() {
+    let cases = rust_patches();
+    assert!(cases.len() >= 200, "{}", cases.len());
+    assert!(cases.iter().filter(|c| c.after.clock().server).count() >= 50);
+    let request: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"base": to_hex(&c.base), "patch": to_hex(&c.patch.to_binary())}))
+        .collect();
+    let Some(res) = run_js(&json!({ "patches": request })) else {
+        return;
+    };
+    let got = res["patches"].as_array().unwrap();
+    assert_eq!(got.len(), cases.len());
+    for (c, js) in cases.iter().zip(got) {
+        let patch_hex = to_hex(&c.patch.to_binary());
+        assert!(
+            js.get("error").is_none(),
+            "JS failed on patch {patch_hex}: {js}"
+        );
+        let js = &js["view"];
+        assert_eq!(
+            norm(&js["view"]),
+            norm(&c.after.view()),
+            "patch {patch_hex}"
+        );
+        assert_eq!(
+            js["patch"].as_str().unwrap(),
+            patch_hex,
+            "JS re-encodes the patch differently"
+        );
+        assert_eq!(
+            js["model"].as_str().unwrap(),
+            to_hex(&c.after.to_binary()),
+            "JS model after patch {patch_hex} differs"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 // Reads {"models": ["<hex>", ...], "patches": [{"base": "<model hex>", "patch": "<hex>"}]}
-// on stdin and prints {"models": [view|{"error"}], "patches": [...]} on stdout: what JS
-// json-joy 17.67.0 sees in bytes Rust wrote. Binary views print as arrays of numbers,
+// on stdin and prints {"models": [{"view": {view, model}}|{"error"}], "patches":
+// [{"view": {view, patch, model}}|{"error"}]} on stdout: what JS json-joy 17.67.0 sees in
+// bytes Rust wrote (for a patch: the base model's view after applying it, the patch
+// re-encoded, the patched model re-encoded). Binary views print as arrays of numbers,
 // lone surrogates as U+FFFD (as the Rust view does).
 import { createRequire } from 'node:module';
 
@@ -37,8 +39,13 @@ process.stdin.on('end', () => {
   const patches = (req.patches || []).map(({ base, patch }) =>
     attempt(() => {
       const m = Model.fromBinary(bytes(base));
-      m.applyPatch(Patch.fromBinary(bytes(patch)));
-      return view(m.view());
+      const p = Patch.fromBinary(bytes(patch));
+      m.applyPatch(p);
+      return {
+        view: view(m.view()),
+        patch: Buffer.from(p.toBinary()).toString('hex'),
+        model: Buffer.from(m.toBinary()).toString('hex'),
+      };
     }),
   );
   process.stdout.write(JSON.stringify({ models, patches }));
