@@ -267,10 +267,14 @@ pub fn node(model: &Model, id: Timestamp, out: &mut String, depth: usize) {
         out.push('U');
         return;
     }
-    let Some(n) = model.node(id) else {
-        out.push('U');
-        return;
-    };
+    match model.node(id) {
+        Some(n) => node_ref(model, n, out, depth),
+        None => out.push('U'),
+    }
+}
+
+/// JS `structHashCrdt` of a node already looked up (`depth` as in [`node`]).
+pub fn node_ref(model: &Model, n: &Node, out: &mut String, depth: usize) {
     match n {
         Node::Con(c) => match &c.val {
             ConValue::Val(v) => pack(v, out),

@@ -2,6 +2,8 @@
 //! text, and the character edits are regrouped into per-line operations. The array
 //! diff runs it over one structural hash per element.
 
+use std::borrow::Cow;
+
 use super::text::{self, Edit, Kind};
 
 /// What happens to one line.
@@ -17,31 +19,45 @@ pub enum LineOp {
 /// One line operation with its source and destination positions (-1: none yet).
 pub type Line = (LineOp, isize, isize);
 
-fn normalize(patch: Vec<Edit<u8>>) -> Vec<Edit<u8>> {
-    let mut out: Vec<Edit<u8>> = Vec::with_capacity(patch.len());
-    for op in patch {
+/// A piece of a line: borrowed from the character patch until a merge has to copy.
+type Seg<'a> = (Kind, Cow<'a, [u8]>);
+
+/// Drops empty pieces and merges neighbours of the same kind, in place.
+fn normalize(line: &mut Vec<Seg<'_>>) {
+    if line.len() < 2 && line.first().is_none_or(|s| !s.1.is_empty()) {
+        return;
+    }
+    let mut out: Vec<Seg<'_>> = Vec::with_capacity(line.len());
+    for op in line.drain(..) {
         if op.1.is_empty() {
             continue;
         }
         match out.last_mut() {
-            Some(last) if last.0 == op.0 => last.1.extend_from_slice(&op.1),
+            Some(last) if last.0 == op.0 => last.1.to_mut().extend_from_slice(&op.1),
             _ => out.push(op),
         }
     }
-    out
+    *line = out;
 }
 
-fn push(line: &mut Vec<Edit<u8>>, kind: Kind, s: &[u8]) {
+fn push<'a>(line: &mut Vec<Seg<'a>>, kind: Kind, s: &'a [u8]) {
     if s.is_empty() {
         return;
     }
     if let Some(last) = line.last_mut()
         && last.0 == kind
     {
-        last.1.extend_from_slice(s);
+        last.1.to_mut().extend_from_slice(s);
         return;
     }
-    line.push((kind, s.to_vec()));
+    line.push((kind, Cow::Borrowed(s)));
+}
+
+fn concat<'a>(a: &[u8], b: &[u8]) -> Cow<'a, [u8]> {
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    Cow::Owned(v)
 }
 
 fn find_nl(s: &[u8], from: usize) -> Option<usize> {
@@ -53,9 +69,9 @@ fn find_nl(s: &[u8], from: usize) -> Option<usize> {
 
 /// JS `line.agg`: splits a character patch into lines, then moves line starts and
 /// ends the way JS does so that whole lines come out as equal, inserted or deleted.
-fn agg(patch: &[Edit<u8>]) -> Vec<Vec<Edit<u8>>> {
-    let mut lines: Vec<Vec<Edit<u8>>> = Vec::new();
-    let mut line: Vec<Edit<u8>> = Vec::new();
+fn agg(patch: &[Edit<u8>]) -> Vec<Vec<Seg<'_>>> {
+    let mut lines: Vec<Vec<Seg<'_>>> = Vec::new();
+    let mut line: Vec<Seg<'_>> = Vec::new();
     for (kind, s) in patch {
         let Some(index) = find_nl(s, 0) else {
             push(&mut line, *kind, s);
@@ -73,7 +89,7 @@ fn agg(patch: &[Edit<u8>]) -> Vec<Vec<Edit<u8>>> {
                     break;
                 }
                 Some(next) => {
-                    lines.push(vec![(*kind, s[prev + 1..=next].to_vec())]);
+                    lines.push(vec![(*kind, Cow::Borrowed(&s[prev + 1..=next]))]);
                     prev = next;
                 }
             }
@@ -84,14 +100,14 @@ fn agg(patch: &[Edit<u8>]) -> Vec<Vec<Edit<u8>>> {
     }
     let length = lines.len();
     for i in 0..length {
-        lines[i] = normalize(std::mem::take(&mut lines[i]));
+        normalize(&mut lines[i]);
         normalize_line_start(&mut lines, i);
         normalize_line_end(&mut lines, i);
     }
     lines
 }
 
-fn normalize_line_start(lines: &mut [Vec<Edit<u8>>], i: usize) {
+fn normalize_line_start(lines: &mut [Vec<Seg<'_>>], i: usize) {
     let line_len = lines[i].len();
     if line_len < 2 {
         return;
@@ -104,7 +120,7 @@ fn normalize_line_start(lines: &mut [Vec<Edit<u8>>], i: usize) {
         return;
     }
     for j in i + 1..lines.len() {
-        lines[j] = normalize(std::mem::take(&mut lines[j]));
+        normalize(&mut lines[j]);
         let target = &lines[j];
         if target.len() > 1
             && target[0].0 == second_type
@@ -112,12 +128,8 @@ fn normalize_line_start(lines: &mut [Vec<Edit<u8>>], i: usize) {
             && target[0].1 == lines[i][0].1
         {
             let pfx = lines[i].remove(0).1;
-            let mut s = pfx.clone();
-            s.extend_from_slice(&lines[i][0].1);
-            lines[i][0].1 = s;
-            let mut t = pfx;
-            t.extend_from_slice(&lines[j][1].1);
-            lines[j][1].1 = t;
+            lines[i][0].1 = concat(&pfx, &lines[i][0].1);
+            lines[j][1].1 = concat(&pfx, &lines[j][1].1);
             lines[j].remove(0);
             return;
         }
@@ -127,7 +139,7 @@ fn normalize_line_start(lines: &mut [Vec<Edit<u8>>], i: usize) {
     }
 }
 
-fn normalize_line_end(lines: &mut [Vec<Edit<u8>>], i: usize) {
+fn normalize_line_end(lines: &mut [Vec<Seg<'_>>], i: usize) {
     if lines[i].len() < 2 {
         return;
     }
@@ -139,7 +151,7 @@ fn normalize_line_end(lines: &mut [Vec<Edit<u8>>], i: usize) {
     }
     let last_str = last.1.clone();
     for j in i + 1..lines.len() {
-        lines[j] = normalize(std::mem::take(&mut lines[j]));
+        normalize(&mut lines[j]);
         let tl = lines[j].len();
         let target_idx;
         if tl == 0 {
@@ -172,17 +184,61 @@ fn normalize_line_end(lines: &mut [Vec<Edit<u8>>], i: usize) {
         }
         let idx = last_str.len() - move_str.len();
         let li = lines[i].len() - 1;
-        lines[i][li].1.truncate(idx);
+        lines[i][li].1.to_mut().truncate(idx);
         lines[i].push((Kind::Eql, move_str));
         lines[j][target_idx].0 = Kind::Del;
-        lines[i] = normalize(std::mem::take(&mut lines[i]));
-        lines[j] = normalize(std::mem::take(&mut lines[j]));
+        normalize(&mut lines[i]);
+        normalize(&mut lines[j]);
         return;
+    }
+}
+
+/// Lines joined with a `\n` after each, and where each line ends in the text.
+#[derive(Debug, Default, Clone)]
+pub struct Joined {
+    pub text: String,
+    /// End offset (exclusive, before its `\n`) of each line.
+    pub ends: Vec<usize>,
+}
+
+impl Joined {
+    /// Appends one line; `write` writes its text (which must hold no `\n`).
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.text);
+        self.ends.push(self.text.len());
+        self.text.push('\n');
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn line(&self, i: isize) -> Option<&[u8]> {
+        let i = usize::try_from(i).ok()?;
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.text.as_bytes().get(start..end)
     }
 }
 
 /// JS `line.diff` over lines that contain no `\n`.
 pub fn diff(src: &[String], dst: &[String]) -> Vec<Line> {
+    let join = |v: &[String]| {
+        let mut j = Joined::default();
+        for s in v {
+            j.push_with(|t| t.push_str(s));
+        }
+        j
+    };
+    diff_joined(&join(src), &join(dst))
+}
+
+/// JS `line.diff` over joined lines.
+pub fn diff_joined(src: &Joined, dst: &Joined) -> Vec<Line> {
     if dst.is_empty() {
         return (0..src.len())
             .map(|i| (LineOp::Del, i as isize, -1))
@@ -193,19 +249,12 @@ pub fn diff(src: &[String], dst: &[String]) -> Vec<Line> {
             .map(|i| (LineOp::Ins, -1, i as isize))
             .collect();
     }
-    let join = |v: &[String]| {
-        let mut t = Vec::with_capacity(v.iter().map(|s| s.len() + 1).sum());
-        for s in v {
-            t.extend_from_slice(s.as_bytes());
-            t.push(b'\n');
-        }
-        t
-    };
-    let (src_txt, dst_txt) = (join(src), join(dst));
+    let (src_txt, dst_txt) = (src.text.as_bytes(), dst.text.as_bytes());
     if src_txt == dst_txt {
         return Vec::new();
     }
-    let lines = agg(&text::diff(&src_txt, &dst_txt));
+    let patch = text::diff(src_txt, dst_txt);
+    let lines = agg(&patch);
     let mut out = Vec::new();
     let (mut si, mut di) = (-1isize, -1isize);
     let (slen, dlen) = (src.len() as isize, dst.len() as isize);
@@ -217,10 +266,10 @@ pub fn diff(src: &[String], dst: &[String]) -> Vec<Line> {
         let last_idx = line.len() - 1;
         let last_type = line[last_idx].0;
         let txt = &line[last_idx].1;
-        if txt.as_slice() == b"\n" {
+        // JS also drops the trailing `\n` from a longer piece; only the pieces' kinds
+        // are read below, so that piece is left as it is.
+        if txt.as_ref() == b"\n" {
             line.remove(last_idx);
-        } else if txt.last() == Some(&b'\n') {
-            line[last_idx].1.pop();
         }
         let mut ty = LineOp::Eql;
         if line.is_empty() {
@@ -270,7 +319,7 @@ pub fn diff(src: &[String], dst: &[String]) -> Vec<Line> {
             ty = LineOp::Del;
             si += 1;
         }
-        if ty == LineOp::Eql && src.get(si as usize) != dst.get(di as usize) {
+        if ty == LineOp::Eql && src.line(si) != dst.line(di) {
             ty = LineOp::Mix;
         }
         out.push((ty, si, di));

@@ -361,47 +361,63 @@ impl<'a> JsonCrdtDiff<'a> {
     }
 
     fn diff_str(&mut self, s: &StrNode, dst: &str) {
-        let src = str_units(s);
-        let dst16: Vec<u16> = dst.encode_utf16().collect();
-        if src == dst16 {
+        let src = str_bytes(s);
+        if src.len() == dst.len() && common_prefix(&src, dst.as_bytes()) == src.len() {
             return;
         }
-        let edits = text::diff(&src, &dst16);
-        if edits
-            .iter()
-            .any(|(k, t)| *k == text::Kind::Ins && String::from_utf16(t).is_err())
-        {
-            // A lone surrogate would have to be inserted, which a Rust string cannot
-            // carry: replace the whole differing middle instead (see DIVERGENCE.md).
-            let p = text::pfx(&src, &dst16);
-            let sf = text::sfx(&src[p..], &dst16[p..]);
-            let fallback = vec![
-                (text::Kind::Eql, src[..p].to_vec()),
-                (text::Kind::Del, src[p..src.len() - sf].to_vec()),
-                (text::Kind::Ins, dst16[p..dst16.len() - sf].to_vec()),
-                (text::Kind::Eql, src[src.len() - sf..].to_vec()),
-            ];
-            self.emit_str(s, &fallback, src.len());
-            return;
-        }
-        self.emit_str(s, &edits, src.len());
+        // Only a window around the changed middle is turned into UTF-16 and diffed;
+        // the window is wide enough that JS's result on the whole text is the same
+        // (checked below, with the whole text as the fallback).
+        let w = Window::new(&src, dst.as_bytes());
+        let (edits, off, len) = match self.window_edits(&src, dst, &w) {
+            Some(r) => r,
+            None => self.window_edits_whole(&src, dst),
+        };
+        self.emit_str(s, &edits, len, off);
     }
 
-    fn emit_str(&mut self, s: &StrNode, edits: &[text::Edit<u16>], src_len: usize) {
+    fn window_edits(
+        &self,
+        src: &[u8],
+        dst: &str,
+        w: &Window,
+    ) -> Option<(Vec<text::Edit<u16>>, usize, usize)> {
+        let (mut src16, dst16) = w.units(src, dst)?;
+        let edits = text_edits(&src16, &dst16);
+        if !w.covers(&edits) {
+            return None;
+        }
+        let off = utf16_count(&src[..w.start]);
+        let len = src16.len();
+        src16.clear();
+        Some((edits, off, len))
+    }
+
+    fn window_edits_whole(&self, src: &[u8], dst: &str) -> (Vec<text::Edit<u16>>, usize, usize) {
+        let mut src16 = Vec::with_capacity(src.len());
+        wtf8_units(src, &mut src16);
+        let dst16: Vec<u16> = dst.encode_utf16().collect();
+        (text_edits(&src16, &dst16), 0, src16.len())
+    }
+
+    /// Emits the operations of `edits` over the source units `[off, off + src_len)`.
+    fn emit_str(&mut self, s: &StrNode, edits: &[text::Edit<u16>], src_len: usize, off: usize) {
         let pos = Positions::new(s);
         let obj = s.id;
         let out = std::cell::RefCell::new(Vec::<(usize, Result<String, Vec<Timespan>>)>::new());
         text::apply(
             edits,
             src_len,
-            |p, t| out.borrow_mut().push((p, Ok(String::from_utf16_lossy(t)))),
-            |p, l| {
+            |p, t| {
                 out.borrow_mut()
-                    .push((p, Err(pos.interval(p as u64, l as u64))))
+                    .push((off + p, Ok(String::from_utf16_lossy(t))))
+            },
+            |p, l| {
+                let spans = pos.interval((off + p) as u64, l as u64);
+                out.borrow_mut().push((off + p, Err(spans)))
             },
         );
-        let out = out.into_inner();
-        for (p, what) in out {
+        for (p, what) in out.into_inner() {
             match what {
                 Ok(data) => {
                     let after = if p == 0 {
@@ -588,23 +604,29 @@ impl<'a> JsonCrdtDiff<'a> {
             .filter(|c| !c.del)
             .flat_map(|c| c.data.iter().copied())
             .collect();
-        let src_lines: Vec<String> = elems
+        let mut src_lines = line::Joined::default();
+        // Looked up in a batch first: the lookups are independent, so their cache
+        // misses overlap instead of stalling one element at a time.
+        let nodes: Vec<Option<&Node>> = elems.iter().map(|id| model.node(*id)).collect();
+        let inner: Vec<Option<&Node>> = nodes
             .iter()
-            .map(|id| {
-                let mut s = String::new();
-                hash::node(model, *id, &mut s, 0);
-                s
+            .map(|n| match n {
+                Some(Node::Val(v)) => model.node(v.val),
+                other => *other,
             })
             .collect();
-        let dst_lines: Vec<String> = dst
-            .iter()
-            .map(|v| {
-                let mut s = String::new();
-                hash::value(v, &mut s);
-                s
-            })
-            .collect();
-        let patch = line::diff(&src_lines, &dst_lines);
+        for (n, i) in nodes.iter().zip(&inner) {
+            src_lines.push_with(|out| match (n, i) {
+                (Some(Node::Val(_)), Some(i)) => hash::node_ref(model, i, out, 1),
+                (Some(n), _) if !matches!(n, Node::Val(_)) => hash::node_ref(model, n, out, 0),
+                _ => out.push('U'),
+            });
+        }
+        let mut dst_lines = line::Joined::default();
+        for v in dst {
+            dst_lines.push_with(|out| hash::value(v, out));
+        }
+        let patch = line::diff_joined(&src_lines, &dst_lines);
         if patch.is_empty() {
             return Ok(());
         }
@@ -699,10 +721,296 @@ pub(crate) fn wtf8_units(bytes: &[u8], out: &mut Vec<u16>) {
     }
 }
 
+/// The WTF-8 bytes of the live text of `s` (borrowed when it is one chunk).
+fn str_bytes(s: &StrNode) -> std::borrow::Cow<'_, [u8]> {
+    let mut live = s.chunks().filter(|c| !c.del);
+    let Some(first) = live.next() else {
+        return std::borrow::Cow::Borrowed(&[]);
+    };
+    let Some(second) = live.next() else {
+        return std::borrow::Cow::Borrowed(first.data.as_bytes());
+    };
+    let mut out = Vec::with_capacity(s.length() as usize * 2);
+    out.extend_from_slice(first.data.as_bytes());
+    out.extend_from_slice(second.data.as_bytes());
+    for c in live {
+        out.extend_from_slice(c.data.as_bytes());
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// JS `str.diff` of two UTF-16 texts, except that no insertion carries an unpaired
+/// surrogate: where JS would insert half of a surrogate pair (only possible when the
+/// source holds a lone surrogate), the whole differing middle is replaced instead, cut
+/// at character boundaries of `dst` (see DIVERGENCE.md).
+fn text_edits(src: &[u16], dst: &[u16]) -> Vec<text::Edit<u16>> {
+    if src == dst {
+        return Vec::new();
+    }
+    let edits = text::diff(src, dst);
+    let splits_pair = edits
+        .iter()
+        .any(|(k, t)| *k == text::Kind::Ins && String::from_utf16(t).is_err());
+    if !splits_pair {
+        return edits;
+    }
+    let is_low = |u: u16| (0xdc00..=0xdfff).contains(&u);
+    let mut p = src.iter().zip(dst).take_while(|(a, b)| a == b).count();
+    while p > 0 && p < dst.len() && is_low(dst[p]) {
+        p -= 1;
+    }
+    let (s_rest, d_rest) = (&src[p..], &dst[p..]);
+    let mut sf = s_rest
+        .iter()
+        .rev()
+        .zip(d_rest.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while sf > 0 && sf < dst.len() && is_low(dst[dst.len() - sf]) {
+        sf -= 1;
+    }
+    let mut out = Vec::with_capacity(4);
+    if p > 0 {
+        out.push((text::Kind::Eql, src[..p].to_vec()));
+    }
+    if src.len() - sf > p {
+        out.push((text::Kind::Del, src[p..src.len() - sf].to_vec()));
+    }
+    if dst.len() - sf > p {
+        out.push((text::Kind::Ins, dst[p..dst.len() - sf].to_vec()));
+    }
+    if sf > 0 {
+        out.push((text::Kind::Eql, src[src.len() - sf..].to_vec()));
+    }
+    out
+}
+
+/// UTF-16 length of WTF-8 bytes: one unit per lead byte, two for a 4-byte lead. Counted
+/// in byte lanes a block at a time so the compiler vectorises it.
+fn utf16_count(bytes: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let units = |b: &u8| u8::from((*b as i8) >= -64) + u8::from(*b >= 0xf0);
+    let blocks = bytes.chunks_exact(BLOCK);
+    let rest: usize = blocks
+        .remainder()
+        .iter()
+        .map(|b| usize::from(units(b)))
+        .sum();
+    blocks
+        .map(|c| usize::from(c.iter().map(units).fold(0u8, u8::wrapping_add)))
+        .sum::<usize>()
+        + rest
+}
+
+fn is_cont(b: u8) -> bool {
+    (0x80..=0xbf).contains(&b)
+}
+
+/// Block sizes for comparing long byte strings: big blocks cost one `memcmp` call each,
+/// the smaller ones narrow down the first difference.
+const BLOCKS: [usize; 3] = [4096, 128, 8];
+
+/// Length of the common prefix of two byte strings.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    for block in BLOCKS {
+        while i + block <= n && a[i..i + block] == b[i..i + block] {
+            i += block;
+        }
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// Length of the common suffix of two byte strings.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    for block in BLOCKS {
+        while i + block <= n && a[la - i - block..la - i] == b[lb - i - block..lb - i] {
+            i += block;
+        }
+    }
+    i + a[..la - i]
+        .iter()
+        .rev()
+        .zip(b[..lb - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The part of a text diff that can differ: source bytes `[start, src_end)` against
+/// destination bytes `[start, dst_end)`, all on character boundaries, with a margin of
+/// equal text on each side.
+struct Window {
+    start: usize,
+    src_end: usize,
+    dst_end: usize,
+    /// Whether equal text was left out before / after the window.
+    cut_left: bool,
+    cut_right: bool,
+}
+
+impl Window {
+    fn new(src: &[u8], dst: &[u8]) -> Self {
+        let boundary = |v: &[u8], i: usize| i >= v.len() || !is_cont(v[i]);
+        let mut p = common_prefix(src, dst);
+        while p > 0 && !(boundary(src, p) && boundary(dst, p)) {
+            p -= 1;
+        }
+        let mut s = common_suffix(&src[p..], &dst[p..]);
+        while s > 0 && !(boundary(src, src.len() - s) && boundary(dst, dst.len() - s)) {
+            s -= 1;
+        }
+        let mid = (src.len() - p - s).max(dst.len() - p - s);
+        // In bytes; a unit takes at most three bytes, so this leaves more equal units
+        // on each side than any edit can hold.
+        let margin = 4 * mid + 64;
+        let mut start = p.saturating_sub(margin);
+        while start > 0 && !boundary(src, start) {
+            start -= 1;
+        }
+        let mut keep = s.saturating_sub(margin);
+        while keep > 0 && !boundary(src, src.len() - keep) {
+            keep -= 1;
+        }
+        Window {
+            start,
+            src_end: src.len() - keep,
+            dst_end: dst.len() - keep,
+            cut_left: start > 0,
+            cut_right: keep > 0,
+        }
+    }
+
+    fn units(&self, src: &[u8], dst: &str) -> Option<(Vec<u16>, Vec<u16>)> {
+        let d = dst.get(self.start..self.dst_end)?.encode_utf16().collect();
+        let mut s = Vec::with_capacity(self.src_end - self.start);
+        wtf8_units(src.get(self.start..self.src_end)?, &mut s);
+        Some((s, d))
+    }
+
+    /// Whether the edits of the window are those of the whole text: every edit is
+    /// shorter than the equal text kept on a cut side, so no merge step of the diff
+    /// could have reached past the window.
+    fn covers(&self, edits: &[text::Edit<u16>]) -> bool {
+        let longest = edits
+            .iter()
+            .filter(|e| e.0 != text::Kind::Eql)
+            .map(|e| e.1.len())
+            .max();
+        let Some(longest) = longest else {
+            return true;
+        };
+        let holds = |e: Option<&text::Edit<u16>>| {
+            e.is_some_and(|(k, t)| *k == text::Kind::Eql && t.len() > longest)
+        };
+        (!self.cut_left || holds(edits.first())) && (!self.cut_right || holds(edits.last()))
+    }
+}
+
 fn str_units(s: &StrNode) -> Vec<u16> {
     let mut out = Vec::with_capacity(s.length() as usize);
     for c in s.chunks().filter(|c| !c.del) {
         wtf8_units(c.data.as_bytes(), &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use serde_json::json;
+
+    const PIECES: &[&str] = &[
+        "a",
+        "b",
+        " ",
+        "ab",
+        "é",
+        "e\u{301}",
+        "\u{200d}",
+        "\u{fe0f}",
+        "😀",
+        "👍🏽",
+        "中",
+        "\n",
+        "\u{301}\u{301}",
+    ];
+
+    fn text(r: &mut StdRng, n: usize) -> String {
+        (0..n)
+            .map(|_| PIECES[r.random_range(0..PIECES.len())])
+            .collect()
+    }
+
+    fn str_node(m: &Model) -> &StrNode {
+        match m.node(m.root) {
+            Some(Node::Str(s)) => s,
+            _ => panic!("root value is not a str"),
+        }
+    }
+
+    /// The window holds every edit: its operations equal those of the whole-text diff.
+    #[test]
+    fn window_diff_equals_whole_text_diff() {
+        let mut r = StdRng::seed_from_u64(11);
+        let mut cut = 0;
+        for case in 0..400 {
+            let n = r.random_range(0..700);
+            let a = text(&mut r, n);
+            let mut chars: Vec<char> = a.chars().collect();
+            for _ in 0..r.random_range(1..3) {
+                let at = r.random_range(0..=chars.len());
+                let del = r.random_range(0..4).min(chars.len() - at);
+                let k = r.random_range(0..3);
+                let ins: Vec<char> = text(&mut r, k).chars().collect();
+                chars.splice(at..at + del, ins);
+            }
+            let b: String = chars.into_iter().collect();
+            let mut m = Model::create(100_000 + case);
+            m.set_root(&json!(a));
+            // A second session's edit splits the text into several chunks.
+            if case % 2 == 0
+                && let Some(p) = m.fork(200_000 + case).diff(&json!(format!("{a}!{a}")))
+            {
+                m.apply_patch(&p);
+            }
+            let src_val = m.view();
+            let Some(src_text) = src_val.as_str() else {
+                panic!("not a string")
+            };
+            let s = str_node(&m);
+            let src = str_bytes(s);
+            let w = Window::new(&src, b.as_bytes());
+            cut += usize::from(w.cut_left || w.cut_right);
+            let mut windowed = JsonCrdtDiff::new(&m);
+            let mut whole = JsonCrdtDiff::new(&m);
+            let (e, off, len) = windowed
+                .window_edits(&src, &b, &w)
+                .unwrap_or_else(|| windowed.window_edits_whole(&src, &b));
+            windowed.emit_str(s, &e, len, off);
+            let (e, off, len) = whole.window_edits_whole(&src, &b);
+            whole.emit_str(s, &e, len, off);
+            assert_eq!(
+                windowed.ops, whole.ops,
+                "case {case}: {src_text:?} -> {b:?}"
+            );
+        }
+        assert!(cut > 100, "only {cut} cases cut a window");
+    }
+
+    #[test]
+    fn utf16_count_matches_encoding() {
+        for t in ["", "abc", "é中😀👍🏽", &"x😀é".repeat(100)] {
+            assert_eq!(utf16_count(t.as_bytes()), t.encode_utf16().count(), "{t}");
+        }
+    }
 }
