@@ -424,12 +424,18 @@ impl SqliteBackend {
         }
         let mut conds = vec!["deleted = 0".to_string()];
         let mut params = Vec::with_capacity(values.len() + 1);
-        for ((expr, _), value) in ddl::index_columns(index).iter().zip(&values) {
-            if value.is_null() {
-                conds.push(format!("{expr} IS NULL"));
-            } else {
-                conds.push(format!("{expr} = ?"));
-                params.push(json_to_sql(value));
+        // Same typed comparison as index scans: `true` and `1` are different values.
+        for (col, value) in ddl::index_columns(index).iter().zip(&values) {
+            match (&col.rank, value.is_null()) {
+                (Some(rank), true) => conds.push(format!("{rank} = 0")),
+                (None, true) => conds.push(format!("{} IS NULL", col.expr)),
+                (rank, false) => {
+                    if let Some(rank) = rank {
+                        conds.push(format!("{rank} = {}", ddl::type_rank(value)));
+                    }
+                    conds.push(format!("{} = ?", col.expr));
+                    params.push(json_to_sql(value));
+                }
             }
         }
         if let Some(id) = exclude_id {

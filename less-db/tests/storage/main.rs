@@ -10,6 +10,7 @@ mod backend;
 mod bad_input;
 mod conformance;
 mod defs;
+mod differential;
 mod fixtures;
 mod migration;
 mod threads;

@@ -131,29 +131,62 @@ pub(super) fn computed_expr(index: &str) -> String {
     format!("json_extract(computed, '$.{index}')")
 }
 
-/// The SQL expressions of an index, one per indexed column, with their declared order.
-pub(super) fn index_columns(index: &IndexDefinition) -> Vec<(String, SortDirection)> {
-    match index {
-        IndexDefinition::Field(f) => f
-            .fields
-            .iter()
-            .map(|field| (field_expr(&field.field), field.order))
-            .collect(),
-        IndexDefinition::Computed(c) => vec![(computed_expr(&c.name), SortDirection::Asc)],
+/// One indexed column: the value expression, its declared order and, for data fields,
+/// the expression of the value's type rank.
+#[derive(Debug, Clone)]
+pub(super) struct IndexColumn {
+    /// Type rank of the value (see [`type_rank_expr`]); `None` for computed columns,
+    /// whose values are already normalised (booleans stored as 1/0, containers as
+    /// null), so SQLite's order is their order.
+    pub(super) rank: Option<String>,
+    /// The value as SQLite reads it.
+    pub(super) expr: String,
+    pub(super) order: SortDirection,
+}
+
+/// Rank of a JSON type in the query engine's value order (`null < bool < number <
+/// string < array < object`), as [`type_rank_expr`] computes it.
+pub(super) fn type_rank(v: &serde_json::Value) -> i64 {
+    use serde_json::Value;
+    match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
     }
 }
 
-/// `json_type` expression of each index column, for telling apart values SQLite
-/// compares as equal (`true` and `1`); `None` for computed columns, whose values are
-/// already normalised (booleans stored as 1/0, containers as null).
-pub(super) fn index_type_exprs(index: &IndexDefinition) -> Vec<Option<String>> {
+/// SQL expression of the type rank of a data field; 0 for null and missing. SQLite
+/// alone would read `true` as 1 and `"[1]"` like the array `[1]`, and sorts booleans
+/// among numbers: an index over (rank, value) orders and selects values exactly as the
+/// query engine compares them.
+pub(super) fn type_rank_expr(path: &str) -> String {
+    format!(
+        "CASE json_type(data, '$.{path}') WHEN 'true' THEN 1 WHEN 'false' THEN 1 \
+         WHEN 'integer' THEN 2 WHEN 'real' THEN 2 WHEN 'text' THEN 3 WHEN 'array' THEN 4 \
+         WHEN 'object' THEN 5 ELSE 0 END"
+    )
+}
+
+/// The columns of an index, in index order.
+pub(super) fn index_columns(index: &IndexDefinition) -> Vec<IndexColumn> {
     match index {
         IndexDefinition::Field(f) => f
             .fields
             .iter()
-            .map(|field| Some(format!("json_type(data, '$.{}')", field.field)))
+            .map(|field| IndexColumn {
+                rank: Some(type_rank_expr(&field.field)),
+                expr: field_expr(&field.field),
+                order: field.order,
+            })
             .collect(),
-        IndexDefinition::Computed(_) => vec![None],
+        IndexDefinition::Computed(c) => vec![IndexColumn {
+            rank: None,
+            expr: computed_expr(&c.name),
+            order: SortDirection::Asc,
+        }],
     }
 }
 
@@ -233,7 +266,13 @@ pub(super) fn user_index_sql(collection: &str, index: &IndexDefinition) -> (Stri
     let name = user_index_name(collection, index.name());
     let cols: Vec<String> = index_columns(index)
         .into_iter()
-        .map(|(expr, dir)| format!("{expr} {}", direction_sql(dir)))
+        .flat_map(|c| {
+            let dir = direction_sql(c.order);
+            c.rank
+                .map(|rank| format!("{rank} {dir}"))
+                .into_iter()
+                .chain([format!("{} {dir}", c.expr)])
+        })
         .collect();
     let sql = format!(
         "CREATE INDEX \"{name}\" ON {}(deleted, {})",
@@ -295,9 +334,12 @@ mod tests {
         });
         let (name, sql) = user_index_sql("users", &index);
         assert_eq!(name, "records_users__ix_by_name");
+        let (last, first) = (type_rank_expr("last"), type_rank_expr("first"));
         assert_eq!(
             sql,
-            "CREATE INDEX \"records_users__ix_by_name\" ON \"records_users\"(deleted, json_extract(data, '$.last') ASC, json_extract(data, '$.first') DESC)"
+            format!(
+                "CREATE INDEX \"records_users__ix_by_name\" ON \"records_users\"(deleted, {last} ASC, json_extract(data, '$.last') ASC, {first} DESC, json_extract(data, '$.first') DESC)"
+            )
         );
     }
 }
