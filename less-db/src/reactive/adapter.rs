@@ -428,7 +428,8 @@ fn report(active: &AtomicBool, on_error: Option<&ErrorCallback>, e: &LessDbError
 
 impl<B: StorageBackend> Drop for ReactiveAdapter<B> {
     fn drop(&mut self) {
-        self.registry.lock().dispose();
+        let detached = self.registry.lock().dispose();
+        drop(detached);
     }
 }
 
@@ -442,7 +443,8 @@ impl<B: StorageBackend> StorageLifecycle for ReactiveAdapter<B> {
 
     /// Ends every subscription and listener, then closes the inner adapter.
     fn close(&mut self) -> Result<()> {
-        self.registry.lock().dispose();
+        let detached = self.registry.lock().dispose();
+        drop(detached);
         self.inner.close()
     }
 

@@ -105,6 +105,15 @@ pub(crate) enum Job {
     },
 }
 
+/// Subscriptions taken out of the registry, kept alive until dropped outside its lock.
+#[must_use = "drop it after releasing the registry lock"]
+#[derive(Default)]
+pub(crate) struct Detached {
+    records: Vec<RecordSub>,
+    queries: Vec<QuerySub>,
+    listeners: Vec<Listener>,
+}
+
 /// All subscriptions of one adapter, in registration order.
 #[derive(Default)]
 pub(crate) struct Registry {
@@ -240,22 +249,22 @@ impl Registry {
         (SubKey::Listener(key), active)
     }
 
-    pub fn remove(&mut self, key: SubKey) {
+    /// Takes the subscription out. The caller drops the result after releasing the
+    /// registry lock: a callback may own the last handle on the adapter (or on another
+    /// subscription), and dropping it under the lock would re-enter the lock.
+    pub fn remove(&mut self, key: SubKey) -> Detached {
+        let mut out = Detached::default();
         match key {
-            SubKey::Record(k) => {
-                self.records.remove(&k);
-            }
-            SubKey::Query(k) => {
-                self.queries.remove(&k);
-            }
-            SubKey::Listener(k) => {
-                self.listeners.remove(&k);
-            }
+            SubKey::Record(k) => out.records.extend(self.records.remove(&k)),
+            SubKey::Query(k) => out.queries.extend(self.queries.remove(&k)),
+            SubKey::Listener(k) => out.listeners.extend(self.listeners.remove(&k)),
         }
+        out
     }
 
-    /// Deactivates and forgets every subscription (their handles become inert).
-    pub fn dispose(&mut self) {
+    /// Deactivates and takes out every subscription (their handles become inert). As
+    /// with [`Registry::remove`], drop the result with the lock released.
+    pub fn dispose(&mut self) -> Detached {
         let flags = self
             .records
             .values()
@@ -265,9 +274,11 @@ impl Registry {
         for flag in flags {
             flag.store(false, Ordering::Release);
         }
-        self.records.clear();
-        self.queries.clear();
-        self.listeners.clear();
+        Detached {
+            records: std::mem::take(&mut self.records).into_values().collect(),
+            queries: std::mem::take(&mut self.queries).into_values().collect(),
+            listeners: std::mem::take(&mut self.listeners).into_values().collect(),
+        }
     }
 
     /// Number of record and query subscriptions (listeners not counted).

@@ -40,7 +40,8 @@ impl Subscription {
     pub fn unsubscribe(&self) {
         self.active.store(false, Ordering::Release);
         if let Some(registry) = self.registry.upgrade() {
-            registry.lock().remove(self.key);
+            let detached = registry.lock().remove(self.key);
+            drop(detached);
         }
     }
 

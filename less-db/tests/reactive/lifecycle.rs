@@ -85,6 +85,40 @@ fn dropping_the_adapter_releases_callbacks() {
 }
 
 #[test]
+fn unsubscribing_a_listener_that_owns_the_last_adapter_handle_drops_the_adapter() {
+    // A listener holding the adapter (e.g. through a sync scheduler) forms a cycle that
+    // only its subscription handle breaks; dropping the handle must not deadlock.
+    let db = Arc::new(open());
+    let owned = Arc::clone(&db);
+    let sub = db.on_change(move |_| {
+        let _ = &owned;
+    });
+    let weak = Arc::downgrade(&db);
+    drop(db);
+    assert!(
+        weak.upgrade().is_some(),
+        "the listener keeps the adapter alive"
+    );
+    drop(sub);
+    assert!(
+        weak.upgrade().is_none(),
+        "the adapter went with its last handle"
+    );
+}
+
+#[test]
+fn dropping_the_adapter_drops_callbacks_that_hold_subscription_handles() {
+    let db = open();
+    let inner = db.observe(&todos(), "a", |_| {});
+    let slot = parking_lot::Mutex::new(Some(inner));
+    db.observe(&todos(), "b", move |_| {
+        let _ = &slot;
+    })
+    .detach();
+    drop(db);
+}
+
+#[test]
 fn the_adapter_is_send_and_sync_and_works_behind_arc() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Db>();

@@ -21,7 +21,7 @@ fn pair(strategy: DeleteConflictStrategy) -> (MemoryServer, Device, Device) {
         Device::open(
             &server,
             name,
-            &[def.clone()],
+            std::slice::from_ref(&def),
             SqliteBackend::open_in_memory().unwrap(),
             config.clone(),
         )
@@ -194,7 +194,7 @@ fn three_devices_converge_after_crossing_edits() {
     let def = tasks();
     let devs: Vec<Device> = ["a", "b", "c"]
         .iter()
-        .map(|n| Device::new(&server, n, &[def.clone()]))
+        .map(|n| Device::new(&server, n, std::slice::from_ref(&def)))
         .collect();
     devs[0].put(&def, "t1", task("shared"));
     devs[0].sync(&def);

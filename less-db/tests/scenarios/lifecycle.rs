@@ -13,8 +13,8 @@ fn create_sync_edit_elsewhere_delete_purge() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
 
     a.put(&def, "t1", task("write report"));
@@ -48,8 +48,8 @@ fn offline_edits_queue_up_and_go_out_on_reconnect() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.net.set_online(false);
     for i in 0..5 {
@@ -72,18 +72,18 @@ fn the_cursor_survives_a_restart() {
     let path = dir.path().join("a.db");
     let server = MemoryServer::new();
     let def = tasks();
-    let other = Device::new(&server, "other", &[def.clone()]);
+    let other = Device::new(&server, "other", std::slice::from_ref(&def));
     other.put(&def, "t1", task("one"));
     other.put(&def, "t2", task("two"));
     other.sync(&def);
     {
-        let a = Device::on_file(&server, "a", &[def.clone()], &path);
+        let a = Device::on_file(&server, "a", std::slice::from_ref(&def), &path);
         assert_eq!(a.sync(&def).pulled, 2);
     }
     other.put(&def, "t3", task("three"));
     other.sync(&def);
 
-    let a = Device::on_file(&server, "a", &[def.clone()], &path);
+    let a = Device::on_file(&server, "a", std::slice::from_ref(&def), &path);
     assert_eq!(a.sync.last_sequence("tasks").unwrap(), 2);
     let res = a.sync(&def);
     assert_eq!(res.pulled, 1, "only what came after the stored cursor");
@@ -97,10 +97,10 @@ fn unsynced_work_survives_a_restart() {
     let server = MemoryServer::new();
     let def = tasks();
     {
-        let a = Device::on_file(&server, "a", &[def.clone()], &path);
+        let a = Device::on_file(&server, "a", std::slice::from_ref(&def), &path);
         a.put(&def, "t1", task("before crash"));
     }
-    let a = Device::on_file(&server, "a", &[def.clone()], &path);
+    let a = Device::on_file(&server, "a", std::slice::from_ref(&def), &path);
     assert_eq!(a.sync(&def).pushed, 1);
     let pulled = block_on(server.pull("tasks", 0)).unwrap();
     assert_eq!(pulled.records[0].id, "t1");
@@ -110,7 +110,7 @@ fn unsynced_work_survives_a_restart() {
 fn a_device_joining_late_gets_the_whole_history() {
     let server = MemoryServer::new();
     let def = tasks();
-    let a = Device::new(&server, "a", &[def.clone()]);
+    let a = Device::new(&server, "a", std::slice::from_ref(&def));
     for i in 0..10 {
         a.put(&def, &format!("t{i}"), task("x"));
     }
@@ -118,7 +118,7 @@ fn a_device_joining_late_gets_the_whole_history() {
     a.delete(&def, "t3");
     a.patch(&def, "t4", json!({"title": "changed"}));
     a.sync(&def);
-    let late = Device::new(&server, "late", &[def.clone()]);
+    let late = Device::new(&server, "late", std::slice::from_ref(&def));
     late.sync(&def);
     assert_eq!(late.state(&def), a.state(&def));
     assert_eq!(late.db.count(&def, None).unwrap(), 9);

@@ -4,6 +4,7 @@
 
 mod common;
 mod conflict;
+mod integration;
 mod lifecycle;
 mod metadata;
 mod migration_sync;

@@ -22,8 +22,8 @@ fn metadata_is_pushed_and_pulled_with_the_record() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     put_with_meta(&a, "t1", json!({"space": "team-1"}));
     a.sync(&def);
@@ -43,8 +43,8 @@ fn a_metadata_change_is_synced() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     put_with_meta(&a, "t1", json!({"space": "one"}));
     a.sync(&def);
@@ -66,7 +66,7 @@ fn a_metadata_change_is_synced() {
 fn a_delete_carries_its_metadata_to_the_server() {
     let server = MemoryServer::new();
     let def = tasks();
-    let a = Device::new(&server, "a", &[def.clone()]);
+    let a = Device::new(&server, "a", std::slice::from_ref(&def));
     put_with_meta(&a, "t1", json!({"space": "one"}));
     a.sync(&def);
     let opts = DeleteOptions {
@@ -84,8 +84,8 @@ fn records_without_metadata_have_none_everywhere() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("plain"));
     a.sync(&def);

@@ -52,8 +52,8 @@ fn doc(title: &str, body: &str) -> Value {
 fn v1_records_are_migrated_by_a_v2_device() {
     let server = MemoryServer::new();
     let (v1, v2) = (docs_v1(), docs_v2());
-    let old = Device::new(&server, "old", &[v1.clone()]);
-    let new = Device::new(&server, "new", &[v2.clone()]);
+    let old = Device::new(&server, "old", std::slice::from_ref(&v1));
+    let new = Device::new(&server, "new", std::slice::from_ref(&v2));
     old.put(&v1, "d1", doc("hello", "first body"));
     old.sync(&v1);
     assert_eq!(server.record("docs", "d1").unwrap().version, 1);
@@ -71,8 +71,8 @@ fn v1_records_are_migrated_by_a_v2_device() {
 fn a_v2_device_merges_its_edits_with_v1_edits() {
     let server = MemoryServer::new();
     let (v1, v2) = (docs_v1(), docs_v2());
-    let old = Device::new(&server, "old", &[v1.clone()]);
-    let new = Device::new(&server, "new", &[v2.clone()]);
+    let old = Device::new(&server, "old", std::slice::from_ref(&v1));
+    let new = Device::new(&server, "new", std::slice::from_ref(&v2));
     old.put(&v1, "d1", doc("hello", "abc"));
     old.sync(&v1);
     new.sync(&v2);
@@ -94,8 +94,8 @@ fn an_old_device_holds_newer_records_until_it_upgrades_and_nothing_is_dropped() 
     let server = MemoryServer::new();
     let (v1, v2) = (docs_v1(), docs_v2());
 
-    let old = Device::on_file(&server, "old", &[v1.clone()], &old_path);
-    let new = Device::new(&server, "new", &[v2.clone()]);
+    let old = Device::on_file(&server, "old", std::slice::from_ref(&v1), &old_path);
+    let new = Device::new(&server, "new", std::slice::from_ref(&v2));
     old.put(&v1, "d1", doc("shared", "one"));
     old.put(&v1, "d2", doc("old's", "two"));
     old.sync(&v1);
@@ -147,7 +147,7 @@ fn an_old_device_holds_newer_records_until_it_upgrades_and_nothing_is_dropped() 
 
     // Upgrade: the same database file, opened with the v2 definition.
     drop(old);
-    let old = Device::on_file(&server, "old", &[v2.clone()], &old_path);
+    let old = Device::on_file(&server, "old", std::slice::from_ref(&v2), &old_path);
     let res = old.sync(&v2);
     assert!(res.pulled >= 2, "{res:?}");
     new.sync(&v2);
@@ -181,14 +181,14 @@ fn an_old_device_holds_newer_records_until_it_upgrades_and_nothing_is_dropped() 
 fn retry_after_upgrade_in_place_releases_held_records() {
     let server = MemoryServer::new();
     let (v1, v2) = (docs_v1(), docs_v2());
-    let new = Device::new(&server, "new", &[v2.clone()]);
+    let new = Device::new(&server, "new", std::slice::from_ref(&v2));
     new.put(
         &v2,
         "d9",
         json!({"title": "from the future", "body": "", "priority": 9}),
     );
     new.sync(&v2);
-    let old = Device::new(&server, "old", &[v1.clone()]);
+    let old = Device::new(&server, "old", std::slice::from_ref(&v1));
     for _ in 0..3 {
         old.try_sync(&v1);
     }

@@ -12,8 +12,8 @@ fn a_record_arrives_identical_on_the_other_device() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     let created = a.put(
         &def,
@@ -32,7 +32,7 @@ fn a_record_arrives_identical_on_the_other_device() {
 fn a_pushed_record_is_clean_and_carries_the_server_sequence() {
     let server = MemoryServer::new();
     let def = tasks();
-    let a = Device::new(&server, "a", &[def.clone()]);
+    let a = Device::new(&server, "a", std::slice::from_ref(&def));
     a.put(&def, "t1", task("x"));
     assert!(a.record(&def, "t1").unwrap().dirty);
     a.sync(&def);
@@ -47,8 +47,8 @@ fn patches_round_trip_too() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("draft"));
     a.sync(&def);
@@ -66,7 +66,7 @@ fn patches_round_trip_too() {
 fn own_pushes_are_not_applied_again_on_the_next_pull() {
     let server = MemoryServer::new();
     let def = tasks();
-    let a = Device::new(&server, "a", &[def.clone()]);
+    let a = Device::new(&server, "a", std::slice::from_ref(&def));
     a.put(&def, "t1", task("x"));
     a.sync(&def);
     let again = a.sync(&def);
@@ -78,8 +78,8 @@ fn a_second_pull_with_nothing_new_changes_nothing() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("x"));
     a.sync(&def);
@@ -94,8 +94,8 @@ fn a_hundred_records_go_through_in_batches() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     let docs = (0..100).map(|i| json!({"id": format!("t{i:03}"), "title": format!("task {i}"), "done": i % 2 == 0, "notes": "", "tags": []})).collect();
     let put = a.db.bulk_put(&def, docs, &PutOptions::default()).unwrap();
@@ -112,8 +112,8 @@ fn the_cursor_is_the_highest_server_sequence_seen() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("1"));
     a.put(&def, "t2", task("2"));

@@ -13,7 +13,7 @@ fn a_delete_reaches_every_device() {
     let def = tasks();
     let devs: Vec<Device> = ["a", "b", "c"]
         .iter()
-        .map(|n| Device::new(&server, n, &[def.clone()]))
+        .map(|n| Device::new(&server, n, std::slice::from_ref(&def)))
         .collect();
     devs[0].put(&def, "t1", task("doomed"));
     devs[0].sync(&def);
@@ -36,8 +36,8 @@ fn a_record_created_and_deleted_offline_still_leaves_a_tombstone() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("brief"));
     a.delete(&def, "t1");
@@ -53,8 +53,8 @@ fn a_tombstone_for_an_unknown_record_is_kept() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("x"));
     a.sync(&def);
@@ -71,8 +71,8 @@ fn a_deleted_id_cannot_be_written_again() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("x"));
     a.sync(&def);
@@ -100,8 +100,8 @@ fn bulk_deletes_sync_as_tombstones() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     for i in 0..6 {
         a.put(&def, &format!("t{i}"), task(&format!("{i}")));
@@ -126,8 +126,8 @@ fn purging_local_tombstones_does_not_bring_records_back() {
     let server = MemoryServer::new();
     let def = tasks();
     let (a, b) = (
-        Device::new(&server, "a", &[def.clone()]),
-        Device::new(&server, "b", &[def.clone()]),
+        Device::new(&server, "a", std::slice::from_ref(&def)),
+        Device::new(&server, "b", std::slice::from_ref(&def)),
     );
     a.put(&def, "t1", task("x"));
     a.put(&def, "t2", task("y"));

@@ -56,7 +56,11 @@ impl Replica {
         config: SyncConfig,
     ) -> Self {
         let db: Db = Arc::new(
-            Adapter::open(SqliteBackend::open_in_memory().unwrap(), &[def.clone()]).unwrap(),
+            Adapter::open(
+                SqliteBackend::open_in_memory().unwrap(),
+                std::slice::from_ref(def),
+            )
+            .unwrap(),
         );
         let client = server.client(name);
         let sync = SyncManager::new(Arc::new(client.clone()), db.clone(), vec![def.clone()])
