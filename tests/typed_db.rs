@@ -570,3 +570,50 @@ fn fields_of_every_type_can_be_queried() {
     }
     assert_eq!(docs.count(f.when.gt(when)).unwrap(), 0);
 }
+
+#[test]
+fn observe_calls_back_with_typed_records() {
+    use std::sync::{Arc, Mutex};
+    let db = db();
+    let users = db.collection::<User>();
+    let ada = users.put(&user("ada@x.io", Some(36), Role::Admin)).unwrap();
+    let seen: Arc<Mutex<Vec<Option<u32>>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    let sub = users.observe(&ada.id, move |u| {
+        sink.lock().unwrap().push(u.map(|u| u.age.unwrap_or(0)));
+    });
+    let f = User::fields();
+    users.patch(&ada.id, [f.age.set(Some(37))]).unwrap();
+    users.delete(&ada.id).unwrap();
+    assert_eq!(*seen.lock().unwrap(), [Some(36), Some(37), None]);
+    drop(sub);
+    users.put(&user("late@x.io", None, Role::Member)).unwrap();
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn observe_query_follows_the_matching_records() {
+    use std::sync::{Arc, Mutex};
+    let db = db();
+    db.set_auto_flush(false);
+    let users = db.collection::<User>();
+    let f = User::fields();
+    let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    let _sub = users.observe_query(f.role.eq(Role::Admin).sort_by(f.email.asc()), move |r| {
+        sink.lock()
+            .unwrap()
+            .push(r.records.into_iter().map(|u| u.email).collect());
+    });
+    db.flush();
+    users.put(&user("b@x.io", None, Role::Admin)).unwrap();
+    users.put(&user("c@x.io", None, Role::Member)).unwrap();
+    users.put(&user("a@x.io", None, Role::Admin)).unwrap();
+    // Nothing runs until the flush; then one call with the current results.
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    db.flush();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [vec![], vec!["a@x.io".to_string(), "b@x.io".to_string()]]
+    );
+}

@@ -151,7 +151,7 @@ fn check_version(
             from.as_ref().map_or(span, Spanned::span),
             format!(
                 "version {v} needs the migration from version {prev}: add `migrate_from = \
-                 {ident}V{prev}, migrate = path::to_fn` where `fn(({ident}V{prev}) -> {ident}` \
+                 {ident}V{prev}, migrate = path::to_fn` where `fn({ident}V{prev}) -> {ident}` \
                  turns a version {prev} record into a version {v} one",
                 prev = v - 1
             ),
@@ -164,7 +164,7 @@ fn default_name(ident: &Ident) -> String {
     format!("{snake}s")
 }
 
-fn is_safe_name(name: &str) -> bool {
+pub(crate) fn is_safe_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -239,12 +239,12 @@ struct Index {
     tokens: TokenStream,
 }
 
-struct IndexArgs {
-    fields: Vec<(Vec<Ident>, bool)>,
-    unique: bool,
-    sparse: bool,
-    name: Option<LitStr>,
-    compute: Option<syn::Path>,
+pub(crate) struct IndexArgs {
+    pub(crate) fields: Vec<(Vec<Ident>, bool)>,
+    pub(crate) unique: bool,
+    pub(crate) sparse: bool,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) compute: Option<syn::Path>,
 }
 
 impl Parse for IndexArgs {

@@ -6,6 +6,7 @@
 
 mod case;
 mod collection;
+mod decl;
 mod enums;
 mod fields;
 mod serde_attr;
@@ -38,6 +39,32 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 pub fn derive_collection(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     collection::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A multi-version collection definition over values, checked at compile time where
+/// it can be: evaluates to `Result<Arc<CollectionDef>, SchemaError>`.
+///
+/// ```text
+/// let users = collection! {
+///     name: "users",
+///     version 1 { name: t::string(), email: t::string() },
+///     version 2 { first: t::string(), last: t::string(), email: t::string() }
+///         migrate |data| split_name(data),
+///     index(email, unique),
+///     index(last, first),
+/// }?;
+/// ```
+///
+/// Versions are listed from 1 without gaps; every version after the first ends with
+/// `migrate <expr>`, a `Fn(Value) -> Result<Value, MigrateError>` from the previous
+/// version's data. Indexes take the options of `#[index(..)]` and name fields of the
+/// newest version.
+#[proc_macro]
+pub fn collection(input: TokenStream) -> TokenStream {
+    let decl = parse_macro_input!(input as decl::Decl);
+    decl::expand(&decl)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

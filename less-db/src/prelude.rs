@@ -14,7 +14,7 @@ pub use crate::storage::adapter::Adapter;
 pub use crate::storage::sqlite::SqliteBackend;
 pub use crate::storage::traits::{StorageLifecycle, StorageRead, StorageSync, StorageWrite};
 pub use crate::typed::{
-    Bytes, Collection, Database, Document, Schema, TypedBatch, TypedQuery, Where,
+    Bytes, Collection, Database, Document, Schema, Subscription, TypedBatch, TypedQuery, Where,
 };
 pub use chrono::{DateTime, Utc};
 #[cfg(feature = "derive")]

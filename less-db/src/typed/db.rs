@@ -1,5 +1,5 @@
 //! The typed database: [`Database`] opens SQLite storage with a set of collections,
-//! and [`Collection<T>`] reads and writes `#[derive(Collection)]` structs.
+//! and [`Collection<T>`] reads, writes and observes `#[derive(Collection)]` structs.
 
 // `LessDbError` is the crate-wide error; its size is a crate-level design choice.
 #![allow(clippy::result_large_err)]
@@ -15,6 +15,7 @@ use super::query::{Set, TypedQuery, Where, patch_object};
 use crate::collection::CollectionDef;
 use crate::error::{LessDbError, Result, SchemaError, StorageError};
 use crate::query::types::{Query, QueryResult};
+use crate::reactive::{ReactiveAdapter, Subscription};
 use crate::schema::node::{CREATED_AT_FIELD, ID_FIELD, UPDATED_AT_FIELD};
 use crate::storage::adapter::{Adapter, MigrationProgress};
 use crate::storage::sqlite::SqliteBackend;
@@ -26,9 +27,13 @@ use crate::types::{
 
 /// A less-db database on SQLite with its collections registered. Cheap to clone: clones
 /// share the storage.
+///
+/// Writes are reported to subscriptions ([`Collection::observe`]); by default the
+/// callbacks run on the writing thread right after each write (see
+/// [`Database::set_auto_flush`]).
 #[derive(Clone, Debug)]
 pub struct Database {
-    adapter: Arc<Adapter<SqliteBackend>>,
+    adapter: Arc<ReactiveAdapter<SqliteBackend>>,
 }
 
 impl Database {
@@ -51,8 +56,10 @@ impl Database {
         defs: impl IntoIterator<Item = Arc<CollectionDef>>,
     ) -> Result<Self> {
         let defs: Vec<_> = defs.into_iter().collect();
+        let adapter = ReactiveAdapter::new(Adapter::open(backend, &defs)?);
+        adapter.set_auto_flush(true);
         Ok(Database {
-            adapter: Arc::new(Adapter::open(backend, &defs)?),
+            adapter: Arc::new(adapter),
         })
     }
 
@@ -67,9 +74,22 @@ impl Database {
         }
     }
 
-    /// The value-level storage API over the same database (records as JSON values).
-    pub fn adapter(&self) -> &Adapter<SqliteBackend> {
+    /// The value-level storage API over the same database (records as JSON values);
+    /// its writes are reported to subscriptions too.
+    pub fn adapter(&self) -> &ReactiveAdapter<SqliteBackend> {
         &self.adapter
+    }
+
+    /// With `true` (the default), subscription callbacks run right after each write on
+    /// the writing thread; with `false`, they run at [`Database::flush`].
+    pub fn set_auto_flush(&self, on: bool) {
+        self.adapter.set_auto_flush(on);
+    }
+
+    /// Runs the callbacks of the subscriptions whose record or query changed; returns
+    /// how many ran.
+    pub fn flush(&self) -> usize {
+        self.adapter.flush()
     }
 }
 
@@ -84,7 +104,7 @@ pub struct TypedBatch<T> {
 /// Typed access to the collection of `T`, from [`Database::collection`]. Cheap to
 /// clone; clones share the database.
 pub struct Collection<T> {
-    adapter: Arc<Adapter<SqliteBackend>>,
+    adapter: Arc<ReactiveAdapter<SqliteBackend>>,
     def: Arc<CollectionDef>,
     marker: PhantomData<fn() -> T>,
 }
@@ -248,18 +268,64 @@ impl<T: Document> Collection<T> {
         &self,
         progress: impl FnMut(MigrationProgress),
     ) -> Result<MigrationStatus> {
-        self.adapter.migrate_collection(&self.def, progress)
+        self.adapter.inner().migrate_collection(&self.def, progress)
+    }
+
+    /// Calls `callback` with the record `id` (`None` when absent or deleted) now or at
+    /// the next flush, then whenever it changes, until the returned [`Subscription`]
+    /// is dropped. A stored record that does not read as `T` is logged and skipped.
+    pub fn observe(
+        &self,
+        id: &str,
+        callback: impl Fn(Option<T>) + Send + Sync + 'static,
+    ) -> Subscription {
+        let name = self.def.name.clone();
+        self.adapter.observe(&self.def, id, move |record| {
+            match record.map(|r| decode_record::<T>(&name, r.id.clone(), r.data.clone())) {
+                None => callback(None),
+                Some(Ok(value)) => callback(Some(value)),
+                Some(Err(e)) => tracing::error!(error = %e, "observed record skipped"),
+            }
+        })
+    }
+
+    /// Calls `callback` with the results of `query` now or at the next flush, then
+    /// whenever they change, until the returned [`Subscription`] is dropped. Records
+    /// that do not read as `T` are logged and left out.
+    pub fn observe_query(
+        &self,
+        query: impl Into<TypedQuery<T>>,
+        callback: impl Fn(QueryResult<T>) + Send + Sync + 'static,
+    ) -> Subscription {
+        let name = self.def.name.clone();
+        self.adapter
+            .observe_query(&self.def, query.into().into_query(), move |result| {
+                let mut records = Vec::with_capacity(result.records.len());
+                for r in &result.records {
+                    match decode_record::<T>(&name, r.id.clone(), r.data.clone()) {
+                        Ok(value) => records.push(value),
+                        Err(e) => tracing::error!(error = %e, "observed record skipped"),
+                    }
+                }
+                callback(QueryResult {
+                    records,
+                    total: result.total,
+                });
+            })
     }
 
     fn decode(&self, record: StoredRecordWithMeta) -> Result<T> {
-        let id = record.id;
-        serde_json::from_value(record.data).map_err(|e| {
-            LessDbError::Schema(SchemaError::Serialize {
-                path: format!("{}/{id}", self.def.name),
-                message: format!("the stored record does not read as the Rust type: {e}"),
-            })
-        })
+        decode_record(&self.def.name, record.id, record.data)
     }
+}
+
+fn decode_record<T: Document>(collection: &str, id: String, data: Value) -> Result<T> {
+    serde_json::from_value(data).map_err(|e| {
+        LessDbError::Schema(SchemaError::Serialize {
+            path: format!("{collection}/{id}"),
+            message: format!("the stored record does not read as the Rust type: {e}"),
+        })
+    })
 }
 
 /// The data a typed write sends: the engine owns the timestamps, and an empty key

@@ -41,6 +41,7 @@ use crate::collection::builder::{CollectionBuilder, CollectionDef, MigrateError}
 use crate::error::SchemaError;
 use crate::schema::node::SchemaNode;
 
+pub use crate::reactive::Subscription;
 pub use bytes::Bytes;
 pub use db::{Collection, Database, TypedBatch};
 pub use query::{Field, Queryable, Set, Sort, TypedQuery, Where};

@@ -1,0 +1,14 @@
+use less_db::Collection;
+use serde::{Deserialize, Serialize};
+
+#[derive(Collection, Serialize, Deserialize)]
+#[collection(name = "users")]
+#[index(email)]
+#[index(email, unique)]
+struct User {
+    #[key]
+    id: String,
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use less_db::Collection;
+use serde::{Deserialize, Serialize};
+
+#[derive(Collection, Serialize, Deserialize)]
+#[collection(name = "users")]
+struct User {
+    #[key]
+    id: u64,
+}
+
+fn main() {}

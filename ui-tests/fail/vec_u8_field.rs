@@ -1,0 +1,12 @@
+use less_db::Collection;
+use serde::{Deserialize, Serialize};
+
+#[derive(Collection, Serialize, Deserialize)]
+#[collection(name = "files")]
+struct File {
+    #[key]
+    id: String,
+    content: Vec<u8>,
+}
+
+fn main() {}
