@@ -1,6 +1,8 @@
 //! Three replicas make random writes and sync through the in-memory server in random
 //! orders, with random transport faults. Afterwards (faults off, a few sync rounds)
-//! every replica holds the same records, and nothing the server acknowledged is lost.
+//! every replica holds the same records, and nothing the server acknowledged is lost:
+//! marks in records a sync left clean stay (unless the record was deleted) and
+//! acknowledged deletes stay deleted.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -219,12 +221,15 @@ fn run_seed(seed: u64, steps: usize) {
     let local_ids: BTreeSet<String> = final_state.keys().cloned().collect();
     assert_eq!(server_ids, local_ids, "seed {seed}");
     for (id, mark) in &acked.marks {
-        if let Some(Some(data)) = final_state.get(id) {
-            assert_eq!(
+        // A later delete may legitimately remove the record, never forget it.
+        match final_state.get(id) {
+            Some(Some(data)) => assert_eq!(
                 data["marks"][mark.as_str()],
                 Value::Bool(true),
                 "seed {seed}: acknowledged mark {mark} of {id} lost"
-            );
+            ),
+            Some(None) => {}
+            None => panic!("seed {seed}: acknowledged record {id} vanished"),
         }
     }
     for id in &acked.deletes {
@@ -239,7 +244,7 @@ fn run_seed(seed: u64, steps: usize) {
 #[test]
 fn random_replicas_converge_over_200_seeds() {
     for seed in 0..200 {
-        run_seed(seed, 14);
+        run_seed(seed, 30);
     }
     let (stale, dropped, duplicated, marks) = STATS.with(|s| *s.borrow());
     assert!(stale > 20, "only {stale} stale pushes refused");
@@ -252,6 +257,6 @@ fn random_replicas_converge_over_200_seeds() {
 #[ignore = "soak: 10,000 seeds, run with --ignored in release"]
 fn random_replicas_converge_soak() {
     for seed in 0..10_000 {
-        run_seed(1_000_000 + seed, 30);
+        run_seed(1_000_000 + seed, 40);
     }
 }
