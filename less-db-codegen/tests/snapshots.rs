@@ -99,3 +99,16 @@ fn example_covers_every_field_type() {
         );
     }
 }
+
+/// The README's example is the example schema file, so the documented example is the
+/// one the snapshot and compile tests exercise.
+#[test]
+fn readme_example_is_the_example_schema() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let after = readme.split_once("### Example").unwrap().1;
+    let block = after.split_once("```json\n").unwrap().1;
+    let block = block.split_once("```").unwrap().0;
+    let file = std::fs::read_to_string(dir.join(SOURCE)).unwrap();
+    assert_eq!(block, file);
+}
