@@ -1,10 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Model benchmarks on the documents tools/interop/bench.mjs times in JS:
-//! `cargo bench -p json-joy --bench model`, then `node tools/interop/bench.mjs` prints
-//! JS timings and the JS/Rust ratios.
+//! Model and patch benchmarks on the documents tools/interop/bench.mjs times in JS
+//! (a 1 KB record, a 1 MB document, a 10,000-item array, a 100 KB string): `set_root`,
+//! `apply_patch` (both on a fresh model, as in JS), model `to_binary`/`from_binary`, a
+//! cold `view` of a freshly decoded model, and patch `to_binary`/`from_binary`.
+//! Run `cargo bench -p json-joy --bench model -- --warm-up-time 1 --measurement-time 3`,
+//! then `node tools/interop/bench.mjs` (same CARGO_TARGET_DIR) prints JS timings and the
+//! JS/Rust ratios.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use json_joy::json_crdt::Model;
+use json_joy::json_crdt_patch::Patch;
 use serde_json::{Value, json};
 use std::hint::black_box;
 
@@ -41,6 +46,7 @@ fn bench(c: &mut Criterion) {
         let mut m = Model::create(123_456);
         let patch = m.set_root(&doc);
         let bytes = m.to_binary();
+        let patch_bytes = patch.to_binary();
         g.bench_function(format!("{name}/set_root"), |b| {
             b.iter(|| {
                 let mut m = Model::create(123_456);
@@ -66,6 +72,12 @@ fn bench(c: &mut Criterion) {
                 |m| black_box(m.view()),
                 BatchSize::LargeInput,
             )
+        });
+        g.bench_function(format!("{name}/patch_to_binary"), |b| {
+            b.iter(|| black_box(black_box(&patch).to_binary()))
+        });
+        g.bench_function(format!("{name}/patch_from_binary"), |b| {
+            b.iter(|| black_box(Patch::from_binary(black_box(&patch_bytes)).unwrap()))
         });
     }
     g.finish();
