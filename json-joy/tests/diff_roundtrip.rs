@@ -124,39 +124,147 @@ fn random_pairs_round_trip() {
     }
 }
 
-#[test]
-fn one_char_edit_in_long_text_is_small() {
-    let text: String = (0..20_000)
+/// A 100 KB text (ASCII with an emoji every 97 pieces) and a copy with one character
+/// inserted, deleted or replaced at char index `at`.
+fn long_text_edits() -> (String, Vec<String>) {
+    let text: String = (0..21_000)
         .map(|i| if i % 97 == 0 { "😀" } else { "abcde" })
         .collect();
-    let mut m = Model::create(123_456);
-    m.set_root(&json!({ "t": text }));
-    let mut edited = text.clone();
-    edited.insert(text.len() / 2 + 1, 'Z');
-    let p = m.diff(&json!({ "t": edited })).unwrap();
-    assert_eq!(p.ops.len(), 1);
-    m.apply_patch(&p);
-    assert_eq!(m.view(), json!({ "t": edited }));
+    assert!(text.len() >= 100_000, "{}", text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mid = chars.len() / 2;
+    let emoji = chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == '😀')
+        .nth(100)
+        .unwrap()
+        .0;
+    assert_eq!(chars[emoji], '😀');
+    let edit = |at: usize, del: usize, ins: &str| {
+        let mut c = chars.clone();
+        c.splice(at..at + del, ins.chars());
+        c.into_iter().collect::<String>()
+    };
+    (
+        text.clone(),
+        vec![
+            edit(mid, 0, "Z"),
+            edit(mid, 1, ""),
+            edit(mid, 1, "Q"),
+            edit(emoji, 1, "👍"),
+            edit(emoji, 0, "🎉"),
+            edit(0, 0, "A"),
+            edit(chars.len(), 0, "Ω"),
+        ],
+    )
+}
+
+#[test]
+fn one_char_edit_in_long_text_is_small() {
+    let (text, edits) = long_text_edits();
+    for (i, edited) in edits.iter().enumerate() {
+        let mut m = Model::create(123_456);
+        m.set_root(&json!({ "t": text }));
+        let p = m.diff(&json!({ "t": edited })).unwrap();
+        let bytes = p.to_binary();
+        eprintln!("edit {i}: {} patch bytes, {} ops", bytes.len(), p.ops.len());
+        // Header plus at most one insertion and one deletion of a single character.
+        assert!(
+            bytes.len() <= 40,
+            "edit {i}: {} bytes, ops {:?}",
+            bytes.len(),
+            p.ops
+        );
+        assert!(p.ops.len() <= 2, "edit {i}: {:?}", p.ops);
+        m.apply_patch(&p);
+        assert_eq!(m.view(), json!({ "t": edited }), "edit {i}");
+    }
+}
+
+fn fifty_fields() -> serde_json::Map<String, Value> {
+    (0..50)
+        .map(|i| {
+            let v = match i % 5 {
+                0 => json!(i),
+                1 => json!(format!("text {i} 😀")),
+                2 => json!([i, i + 1, "x"]),
+                3 => json!({ "n": i, "s": "nested" }),
+                _ => json!(i % 2 == 0),
+            };
+            (format!("f{i}"), v)
+        })
+        .collect()
+}
+
+/// Object ids named by the ops of `p`: every op must act on the root object or on
+/// nodes the patch itself creates.
+fn touched_objects(
+    p: &json_joy::json_crdt_patch::Patch,
+) -> Vec<json_joy::json_crdt_patch::clock::Timestamp> {
+    use json_joy::json_crdt_patch::Op;
+    p.ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::InsObj { obj, .. }
+            | Op::InsStr { obj, .. }
+            | Op::InsArr { obj, .. }
+            | Op::InsVal { obj, .. }
+            | Op::InsVec { obj, .. }
+            | Op::InsBin { obj, .. }
+            | Op::UpdArr { obj, .. }
+            | Op::Del { obj, .. } => Some(*obj),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
 fn one_field_of_fifty_touches_one_field() {
-    let mut o = serde_json::Map::new();
-    for i in 0..50 {
-        o.insert(format!("f{i}"), json!(i));
-    }
+    use json_joy::json_crdt_patch::Op;
+    let o = fifty_fields();
     let a = Value::Object(o.clone());
-    o.insert("f17".into(), json!("changed"));
+    // Replace a number with a string: new_str, ins_str, then one ins_obj key.
+    let mut b = o.clone();
+    b.insert("f15".into(), json!("changed"));
     let mut m = Model::create(123_457);
     m.set_root(&a);
-    let p = m.diff(&Value::Object(o.clone())).unwrap();
-    // new_str, ins_str, ins_obj with one key.
-    assert_eq!(p.ops.len(), 3);
+    let p = m.diff(&Value::Object(b.clone())).unwrap();
+    assert_eq!(p.ops.len(), 3, "{:?}", p.ops);
+    assert!(matches!(p.ops[0], Op::NewStr { .. }), "{:?}", p.ops);
+    assert!(matches!(p.ops[1], Op::InsStr { .. }), "{:?}", p.ops);
     match &p.ops[2] {
-        json_joy::json_crdt_patch::Op::InsObj { data, .. } => {
+        Op::InsObj { obj, data, .. } => {
+            assert_eq!(*obj, m.root_id().unwrap());
             assert_eq!(data.len(), 1);
-            assert_eq!(data[0].0, "f17");
+            assert_eq!(data[0].0, "f15");
         }
         other => panic!("unexpected {other:?}"),
     }
+    m.apply_patch(&p);
+    assert_eq!(m.view(), Value::Object(b));
+
+    // A one-character edit inside a string field edits that str node in place: no
+    // op names the root object, and the patch stays small.
+    let mut b = o.clone();
+    b.insert("f16".into(), json!("text 16 😀!"));
+    let mut m = Model::create(123_458);
+    m.set_root(&a);
+    let p = m.diff(&Value::Object(b.clone())).unwrap();
+    assert_eq!(p.ops.len(), 1, "{:?}", p.ops);
+    let touched = touched_objects(&p);
+    assert!(!touched.contains(&m.root_id().unwrap()), "{:?}", p.ops);
+    assert!(p.to_binary().len() <= 24, "{} bytes", p.to_binary().len());
+    m.apply_patch(&p);
+    assert_eq!(m.view(), Value::Object(b));
+
+    // A nested object field: only its inner key changes.
+    let mut b = o.clone();
+    b.insert("f18".into(), json!({ "n": 18, "s": "nested!" }));
+    let mut m = Model::create(123_459);
+    m.set_root(&a);
+    let p = m.diff(&Value::Object(b.clone())).unwrap();
+    assert_eq!(p.ops.len(), 1, "{:?}", p.ops);
+    m.apply_patch(&p);
+    assert_eq!(m.view(), Value::Object(b));
 }
