@@ -1,6 +1,6 @@
 //! The `less-codegen` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -55,6 +55,10 @@ fn run(cli: &Cli) -> Result<ExitCode, CodegenError> {
         );
         return Ok(ExitCode::from(2));
     }
+    if let Some(problem) = output_clash(schema_path, cli.rust.as_deref(), cli.ts.as_deref()) {
+        eprintln!("less-codegen: error: {problem}");
+        return Ok(ExitCode::from(2));
+    }
     let display = schema_path.display().to_string().replace('\\', "/");
     let schema = read_schema(schema_path, &display)?;
     let mut outputs = Vec::new();
@@ -96,4 +100,30 @@ fn run(cli: &Cli) -> Result<ExitCode, CodegenError> {
     }
     eprintln!("less-codegen: {display}: {collections} collection(s)");
     Ok(ExitCode::SUCCESS)
+}
+
+/// An output that would overwrite the schema file or the other output.
+fn output_clash(schema: &Path, rust: Option<&Path>, ts: Option<&Path>) -> Option<String> {
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+                (Ok(x), Ok(y)) if x == y
+            )
+    };
+    for out in [rust, ts].into_iter().flatten() {
+        if same(out, schema) {
+            return Some(format!(
+                "{} is the schema file: write the outputs somewhere else",
+                out.display()
+            ));
+        }
+    }
+    match (rust, ts) {
+        (Some(r), Some(t)) if same(r, t) => Some(format!(
+            "--rust and --ts both name {}: give each output its own file",
+            r.display()
+        )),
+        _ => None,
+    }
 }

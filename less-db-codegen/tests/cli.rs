@@ -183,3 +183,27 @@ fn print_json_schema_takes_no_other_arguments() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn refuses_to_overwrite_the_schema_or_one_output_with_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    let text = std::fs::read_to_string(manifest_dir().join("examples/schema.json")).unwrap();
+    std::fs::write(&schema, &text).unwrap();
+    let s = schema.to_str().unwrap();
+    let out = run(&[s, "--rust", s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is the schema file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), text);
+
+    let both = dir.path().join("out.txt");
+    let b = both.to_str().unwrap();
+    let out = run(&[s, "--rust", b, "--ts", b]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("give each output its own file"));
+    assert!(!both.exists());
+}
