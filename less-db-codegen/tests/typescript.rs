@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! The committed TypeScript snapshot (equal to the generator's output, see snapshots.rs)
-//! type-checks with `tsc --strict`, and misusing its types is rejected, so the check can
+//! The committed TypeScript snapshots (equal to the generator's output, see snapshots.rs
+//! and edge.rs) type-check with `tsc --strict`, and misusing its types is rejected, so the check can
 //! fail. tsc comes from tools/interop (`npm ci --prefix tools/interop`); without node or
 //! tsc these tests skip with a note, unless LESS_DB_REQUIRE_NODE=1 makes that a failure.
 
@@ -41,7 +41,8 @@ fn tsc() -> Option<PathBuf> {
     }
 }
 
-fn run_tsc(tsc: &Path, file: &str) -> Output {
+/// Runs tsc on `files` (relative to tests/).
+fn run_tsc(tsc: &Path, files: &[&str]) -> Output {
     Command::new("node")
         .arg(tsc)
         .args([
@@ -58,7 +59,7 @@ fn run_tsc(tsc: &Path, file: &str) -> Output {
             "--moduleResolution",
             "bundler",
         ])
-        .arg(manifest_dir().join("tests/ts").join(file))
+        .args(files.iter().map(|f| manifest_dir().join("tests").join(f)))
         .output()
         .unwrap()
 }
@@ -80,7 +81,7 @@ fn error_lines(out: &Output) -> BTreeSet<(String, usize)> {
 #[test]
 fn generated_typescript_type_checks_strictly() {
     let Some(tsc) = tsc() else { return };
-    let out = run_tsc(&tsc, "usage.ts");
+    let out = run_tsc(&tsc, &["ts/usage.ts", "snapshots/edge.ts"]);
     assert!(
         out.status.success(),
         "tsc rejected the generated module or its use:\n{}{}",
@@ -100,7 +101,7 @@ fn misusing_generated_types_is_rejected_line_by_line() {
         .map(|(i, _)| ("misuse.ts".to_string(), i + 1))
         .collect();
     assert!(expected.len() >= 5, "the misuse file lost its cases");
-    let out = run_tsc(&tsc, "misuse.ts");
+    let out = run_tsc(&tsc, &["ts/misuse.ts"]);
     assert!(!out.status.success(), "tsc accepted misuse.ts");
     assert_eq!(
         error_lines(&out),
