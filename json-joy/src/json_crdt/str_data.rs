@@ -68,7 +68,18 @@ impl StrData {
 
     /// Whether the bytes hold an unpaired surrogate (so are not valid UTF-8).
     pub fn has_lone_surrogate(bytes: &[u8]) -> bool {
-        bytes.windows(2).any(|w| w[0] == 0xed && w[1] >= 0xa0)
+        // A surrogate's lead byte 0xED is rare (Hangul shares it): find blocks holding
+        // one with a vectorisable scan, and look closer only there.
+        const BLOCK: usize = 64;
+        bytes.chunks(BLOCK).enumerate().any(|(k, c)| {
+            c.iter().fold(false, |acc, &b| acc | (b == 0xed)) && {
+                let start = k * BLOCK;
+                let end = (start + BLOCK + 1).min(bytes.len());
+                bytes[start..end]
+                    .windows(2)
+                    .any(|w| w[0] == 0xed && w[1] >= 0xa0)
+            }
+        })
     }
 
     /// Appends `bytes`, joining a trailing high surrogate with a leading low one.
@@ -110,9 +121,25 @@ pub fn utf16_len(b: &[u8]) -> u64 {
     if b.is_ascii() {
         return b.len() as u64;
     }
-    let continuation = b.iter().filter(|&&x| (x as i8) < -64).count();
-    let four = b.iter().filter(|&&x| x >= 0xf0).count();
-    (b.len() - continuation + four) as u64
+    utf16_units(b) as u64
+}
+
+/// UTF-16 length of WTF-8 bytes: one unit per lead byte, two for a 4-byte lead. Counted
+/// in byte lanes a block at a time (a block's count fits a `u8`) so the compiler
+/// vectorises it: long texts are counted at memory speed.
+pub(crate) fn utf16_units(bytes: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let units = |b: &u8| u8::from((*b as i8) >= -64) + u8::from(*b >= 0xf0);
+    let blocks = bytes.chunks_exact(BLOCK);
+    let rest: usize = blocks
+        .remainder()
+        .iter()
+        .map(|b| usize::from(units(b)))
+        .sum();
+    blocks
+        .map(|c| usize::from(c.iter().map(units).fold(0u8, u8::wrapping_add)))
+        .sum::<usize>()
+        + rest
 }
 
 impl ChunkData for StrData {
@@ -183,5 +210,31 @@ mod tests {
     fn utf16_length_counts_astral_characters_twice() {
         assert_eq!(utf16_len("héllo 日本 😀".as_bytes()), 11);
         assert_eq!(utf16_len(b"plain"), 5);
+    }
+
+    #[test]
+    fn block_counts_match_across_block_edges() {
+        for n in [0, 1, 63, 64, 65, 127, 200, 1000] {
+            for piece in ["é", "😀", "x中", "\u{d55c}"] {
+                let t = piece.repeat(n);
+                assert_eq!(
+                    utf16_units(t.as_bytes()),
+                    t.encode_utf16().count(),
+                    "{n} {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_at_any_offset() {
+        // 0xED also leads Hangul syllables (second byte below 0xA0): not surrogates.
+        let hangul = "\u{d55c}".repeat(100);
+        assert!(!StrData::has_lone_surrogate(hangul.as_bytes()));
+        for at in [0, 1, 62, 63, 64, 65, 190, 299] {
+            let mut b = "a".repeat(300).into_bytes();
+            b.splice(at..at, [0xed, 0xa0, 0xbd]);
+            assert!(StrData::has_lone_surrogate(&b), "at {at}");
+        }
     }
 }

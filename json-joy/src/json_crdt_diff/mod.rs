@@ -785,21 +785,9 @@ fn text_edits(src: &[u16], dst: &[u16]) -> Vec<text::Edit<u16>> {
     out
 }
 
-/// UTF-16 length of WTF-8 bytes: one unit per lead byte, two for a 4-byte lead. Counted
-/// in byte lanes a block at a time so the compiler vectorises it.
+/// UTF-16 length of WTF-8 bytes.
 fn utf16_count(bytes: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let units = |b: &u8| u8::from((*b as i8) >= -64) + u8::from(*b >= 0xf0);
-    let blocks = bytes.chunks_exact(BLOCK);
-    let rest: usize = blocks
-        .remainder()
-        .iter()
-        .map(|b| usize::from(units(b)))
-        .sum();
-    blocks
-        .map(|c| usize::from(c.iter().map(units).fold(0u8, u8::wrapping_add)))
-        .sum::<usize>()
-        + rest
+    crate::json_crdt::str_data::utf16_units(bytes)
 }
 
 fn is_cont(b: u8) -> bool {

@@ -114,7 +114,7 @@ impl Op {
     /// bytes for `ins_bin`, elements for `ins_arr`, `len` for `nop`, otherwise one.
     pub fn span(&self) -> u64 {
         match self {
-            Op::InsStr { data, .. } => data.encode_utf16().count() as u64,
+            Op::InsStr { data, .. } => crate::json_crdt::str_data::utf16_len(data.as_bytes()),
             Op::InsBin { data, .. } => data.len() as u64,
             Op::InsArr { data, .. } => data.len() as u64,
             Op::Nop { len, .. } => *len,

@@ -127,10 +127,7 @@ pub fn utf16_len(s: &str) -> usize {
     if s.is_ascii() {
         return b.len();
     }
-    // Every char starts with a non-continuation byte; 4-byte chars are two units.
-    b.iter()
-        .map(|&c| usize::from(c & 0xc0 != 0x80) + usize::from(c >= 0xf0))
-        .sum()
+    crate::json_crdt::str_data::utf16_units(b)
 }
 
 /// JS `writeStr`: header sized for `4 * str.length` bytes, then the UTF-8 bytes.
