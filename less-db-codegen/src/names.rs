@@ -29,6 +29,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Box",
     "Bytes",
     "Collection",
+    "CollectionName",
     "Date",
     "DateTime",
     "HashMap",
@@ -175,6 +176,10 @@ mod tests {
         assert!(type_name_problem("Address").is_none());
         assert!(type_name_problem("address").is_some());
         assert!(type_name_problem("Vec").is_some());
+        assert!(
+            type_name_problem("CollectionName").is_some(),
+            "the TS module declares it"
+        );
         assert!(field_name_problem("first-name").is_some());
         assert!(field_name_problem("self").is_some());
         assert!(field_name_problem("type").is_none());
