@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use common::edit::{random_edit, seed};
+use common::random::{mutate, rand_value};
 use common::{edit_traces, norm, patch_from_verbose, to_hex};
 use json_joy::json_crdt::Model;
 use rand::SeedableRng;
@@ -231,6 +232,64 @@ fn js_applies_rust_patches_with_the_same_view_and_bytes() {
             js["model"].as_str().unwrap(),
             to_hex(&c.after.to_binary()),
             "JS model after patch {patch_hex} differs"
+        );
+    }
+}
+
+/// Rust's diff patches, applied by JS to the Rust model they were made from, reach the
+/// target value and the same model bytes: random pairs (nested values, astral text)
+/// and every model case of the JS diff fixtures.
+#[test]
+fn js_applies_rust_diff_patches() {
+    let mut pairs: Vec<(Model, Value)> = Vec::new();
+    let mut rng = StdRng::seed_from_u64(77);
+    for case in 0..300u64 {
+        let a = rand_value(&mut rng, 0);
+        let b = mutate(&mut rng, &a, 0);
+        let mut m = Model::create(400_000 + case);
+        m.set_root(&a);
+        pairs.push((m, b));
+    }
+    let raw = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/diff_cases.json"
+    ))
+    .unwrap();
+    let fx: Value = serde_json::from_str(&raw).unwrap();
+    for c in fx["model"].as_array().unwrap() {
+        // vec views differ by design (undefined slots), see tests/diff_fixtures.rs.
+        if c["family"] != "vec" {
+            let m = Model::from_binary(&common::hex(c["model"].as_str().unwrap())).unwrap();
+            pairs.push((m, c["b"].clone()));
+        }
+    }
+    let mut cases = Vec::new();
+    for (m, b) in &pairs {
+        if let Some(p) = m.diff(b) {
+            let mut after = m.clone_model();
+            after.apply_patch(&p);
+            assert_eq!(&after.view(), b, "Rust diff misses the target");
+            cases.push((m.to_binary(), p, after, b));
+        }
+    }
+    assert!(cases.len() >= 500, "{}", cases.len());
+    let request: Vec<Value> = cases
+        .iter()
+        .map(|(base, p, ..)| json!({"base": to_hex(base), "patch": to_hex(&p.to_binary())}))
+        .collect();
+    let Some(res) = run_js(&json!({ "patches": request })) else {
+        return;
+    };
+    let got = res["patches"].as_array().unwrap();
+    assert_eq!(got.len(), cases.len());
+    for ((_, p, after, b), js) in cases.iter().zip(got) {
+        let patch_hex = to_hex(&p.to_binary());
+        assert!(js.get("error").is_none(), "JS failed on {patch_hex}: {js}");
+        assert_eq!(norm(&js["view"]["view"]), norm(b), "patch {patch_hex}");
+        assert_eq!(
+            js["view"]["model"].as_str().unwrap(),
+            to_hex(&after.to_binary()),
+            "JS model after diff patch {patch_hex} differs"
         );
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod edit;
+pub mod random;
 pub mod root_docs;
 
 use json_joy::json_crdt_patch::clock::{Timespan, Timestamp};
