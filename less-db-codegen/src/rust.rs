@@ -77,7 +77,7 @@ fn header(schema: &SchemaFile, source: &str) -> String {
              // Migrations cannot be written in the schema file. Define these functions in\n\
              // `{module}` (each may also return Result<New, E> with\n\
              // E: Into<less_db::collection::MigrateError>); until one exists the build fails\n\
-             // with \"cannot find function `..` in module `{module}`\":\n\
+             // with \"cannot find value `..` in module `{module}`\":\n\
              //\n",
             module = schema.migrations_module
         ));

@@ -6,7 +6,7 @@
 // Migrations cannot be written in the schema file. Define these functions in
 // `crate::edge_migrations` (each may also return Result<New, E> with
 // E: Into<less_db::collection::MigrateError>); until one exists the build fails
-// with "cannot find function `..` in module `crate::edge_migrations`":
+// with "cannot find value `..` in module `crate::edge_migrations`":
 //
 //     pub fn event_log_v1_to_v2(old: EventLogV1) -> EventLogV2
 //     pub fn event_log_v2_to_v3(old: EventLogV2) -> EventLog

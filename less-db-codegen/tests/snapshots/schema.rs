@@ -6,7 +6,7 @@
 // Migrations cannot be written in the schema file. Define these functions in
 // `crate::migrations` (each may also return Result<New, E> with
 // E: Into<less_db::collection::MigrateError>); until one exists the build fails
-// with "cannot find function `..` in module `crate::migrations`":
+// with "cannot find value `..` in module `crate::migrations`":
 //
 //     pub fn users_v1_to_v2(old: UserV1) -> User
 
