@@ -275,8 +275,15 @@ impl<T: ChunkData> Rga<T> {
     /// decoding or cloning): a chunk links to the next chunk in order whose id starts
     /// right where it ends.
     pub fn relink_splits(&mut self) {
-        let mut pending: std::collections::HashMap<Timestamp, u32> =
-            std::collections::HashMap::new();
+        // Most decoded nodes hold one chunk: nothing to link, and no map to build.
+        if self.first == NIL || self.c(self.first).next == NIL {
+            if self.first != NIL {
+                let first = self.first;
+                self.cm(first).split = NIL;
+            }
+            return;
+        }
+        let mut pending: crate::json_crdt::model::TsMap<u32> = Default::default();
         let mut at = self.first;
         while at != NIL {
             let (id, span) = (self.c(at).id, self.c(at).span);
