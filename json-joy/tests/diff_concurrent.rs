@@ -96,7 +96,11 @@ fn same_key_written_twice_resolves_to_one_value() {
 /// Characters that occur nowhere else in a test: base text from `0x4e00`/`0x1f600`,
 /// replica inserts from their own ranges, every third one astral.
 fn unique_char(range: u32, astral: u32, i: u32) -> char {
-    let cp = if i.is_multiple_of(3) { astral + i } else { range + i };
+    let cp = if i.is_multiple_of(3) {
+        astral + i
+    } else {
+        range + i
+    };
     char::from_u32(cp).unwrap()
 }
 
