@@ -349,16 +349,16 @@ impl Model {
                     val: ORIGIN,
                 })
             }),
-            Op::NewObj { id } => self.create_node(*id, || Node::Obj(ObjNode::new(*id))),
+            Op::NewObj { id } => self.create_node(*id, || Node::Obj(Box::new(ObjNode::new(*id)))),
             Op::NewVec { id } => self.create_node(*id, || {
                 Node::Vec(VecNode {
                     id: *id,
                     elements: Vec::new(),
                 })
             }),
-            Op::NewStr { id } => self.create_node(*id, || Node::Str(Rga::new(*id))),
-            Op::NewBin { id } => self.create_node(*id, || Node::Bin(Rga::new(*id))),
-            Op::NewArr { id } => self.create_node(*id, || Node::Arr(Rga::new(*id))),
+            Op::NewStr { id } => self.create_node(*id, || Node::Str(Box::new(Rga::new(*id)))),
+            Op::NewBin { id } => self.create_node(*id, || Node::Bin(Box::new(Rga::new(*id)))),
+            Op::NewArr { id } => self.create_node(*id, || Node::Arr(Box::new(Rga::new(*id)))),
             Op::InsVal { obj, val, .. } => self.ins_val(*obj, *val),
             Op::InsObj { obj, data, .. } => self.ins_obj(*obj, data),
             Op::InsVec { obj, data, .. } => self.ins_vec(*obj, data),

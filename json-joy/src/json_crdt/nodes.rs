@@ -132,16 +132,17 @@ pub type BinNode = Rga<Vec<u8>>;
 /// `arr`: an RGA of element node ids.
 pub type ArrNode = Rga<Vec<Timestamp>>;
 
-/// Any JSON CRDT node.
+/// Any JSON CRDT node. Container variants are boxed so the node table stays compact
+/// (most nodes of a document are small `con` nodes).
 #[derive(Debug, Clone)]
 pub enum Node {
     Con(ConNode),
     Val(ValNode),
-    Obj(ObjNode),
+    Obj(Box<ObjNode>),
     Vec(VecNode),
-    Str(StrNode),
-    Bin(BinNode),
-    Arr(ArrNode),
+    Str(Box<StrNode>),
+    Bin(Box<BinNode>),
+    Arr(Box<ArrNode>),
 }
 
 impl Node {
@@ -186,9 +187,9 @@ impl Node {
 
     fn fork(&self) -> Node {
         match self {
-            Node::Str(n) => Node::Str(n.fork()),
-            Node::Bin(n) => Node::Bin(n.fork()),
-            Node::Arr(n) => Node::Arr(n.fork()),
+            Node::Str(n) => Node::Str(Box::new(n.fork())),
+            Node::Bin(n) => Node::Bin(Box::new(n.fork())),
+            Node::Arr(n) => Node::Arr(Box::new(n.fork())),
             other => other.clone(),
         }
     }

@@ -342,7 +342,7 @@ impl Decoder<'_> {
                     let child = self.node(depth + 1)?;
                     obj.push_decoded(key, child);
                 }
-                Node::Obj(obj)
+                Node::Obj(Box::new(obj))
             }
             3 => {
                 let n = self.len(minor)?;
@@ -371,7 +371,7 @@ impl Decoder<'_> {
                     push_chunk(&mut rga, chunk)?;
                 }
                 rga.relink_splits();
-                Node::Str(rga)
+                Node::Str(Box::new(rga))
             }
             5 => {
                 let n = self.len(minor)?;
@@ -388,7 +388,7 @@ impl Decoder<'_> {
                     push_chunk(&mut rga, Chunk::decoded(cid, span, data))?;
                 }
                 rga.relink_splits();
-                Node::Bin(rga)
+                Node::Bin(Box::new(rga))
             }
             6 => {
                 let n = self.len(minor)?;
@@ -409,7 +409,7 @@ impl Decoder<'_> {
                     push_chunk(&mut rga, Chunk::decoded(cid, span, data))?;
                 }
                 rga.relink_splits();
-                Node::Arr(rga)
+                Node::Arr(Box::new(rga))
             }
             _ => return Err(DecodeError::UnknownNode),
         };
