@@ -316,9 +316,24 @@ impl Model {
     /// Like [`Model::apply_patch`], reporting a server-clock violation.
     pub fn try_apply_patch(&mut self, patch: &Patch) -> Result<(), ModelError> {
         let mut res = Ok(());
-        if patch.ops.len() > 64 {
-            self.index.reserve(patch.ops.len() / 2);
-        }
+        // One table growth up front instead of a rehash at every doubling.
+        let new_nodes = patch
+            .ops
+            .iter()
+            .filter(|op| {
+                matches!(
+                    op,
+                    Op::NewCon { .. }
+                        | Op::NewVal { .. }
+                        | Op::NewObj { .. }
+                        | Op::NewVec { .. }
+                        | Op::NewStr { .. }
+                        | Op::NewBin { .. }
+                        | Op::NewArr { .. }
+                )
+            })
+            .count();
+        self.index.reserve(new_nodes);
         for op in &patch.ops {
             if let Err(e) = self.apply_op(op) {
                 res = Err(e);
