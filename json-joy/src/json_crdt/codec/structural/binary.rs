@@ -246,6 +246,9 @@ pub fn decode(data: &[u8]) -> Result<Model, DecodeError> {
         }
     };
     if dec.r.peek()? != 0 {
+        // A node takes at least a few bytes: size the table from the input (never from
+        // a prefix in it), capped so text-heavy documents do not over-allocate.
+        dec.model.index.reserve((data.len() / 16).min(1024));
         let root = dec.node(0)?;
         dec.model.root = root;
     }
