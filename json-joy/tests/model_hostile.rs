@@ -247,3 +247,14 @@ fn gigabyte_length_prefixes_in_every_node_kind_are_errors() {
         Err(DecodeError::Truncated)
     );
 }
+
+/// Found by `cargo fuzz run model_from_binary`: a server-clock root at time 0 (spelt
+/// with a non-canonical varint) encodes as the empty-document byte, so it is refused.
+#[test]
+fn server_root_at_time_zero_is_refused() {
+    let bytes = common::hex("c400800000002e00000a2e");
+    assert!(matches!(
+        Model::from_binary(&bytes),
+        Err(DecodeError::AmbiguousRoot)
+    ));
+}

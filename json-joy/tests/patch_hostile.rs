@@ -226,3 +226,21 @@ fn cbor_mutations_never_panic_and_roundtrip_when_valid() {
     let deep_indef = vec![0x9fu8; 100_000];
     assert_eq!(cbor::decode(&deep_indef), Err(cbor::CborError::TooDeep));
 }
+
+/// Inputs `cargo fuzz run patch_from_binary` found: a decoded patch must re-encode to
+/// bytes that decode to the same patch (an empty `ins_arr` used to gain a padding
+/// `nop` per round; a `ins_vec` index of 24 or more was written as a bare byte, which
+/// is not a CBOR integer).
+#[test]
+fn fuzz_findings_reencode_stably() {
+    for h in [
+        "13131313700000251313131313131300280a0a270a0a0a00000e0000650f650f61ff6190030a",
+        "620e0e035e0400a600000000000000000a1900ff01000000000004a900a60a02b3ff",
+    ] {
+        let p = Patch::from_binary(&common::hex(h)).unwrap();
+        let once = p.to_binary();
+        let again = Patch::from_binary(&once).unwrap();
+        assert_eq!(again.ops, p.ops, "{h}");
+        assert_eq!(again.to_binary(), once, "{h}");
+    }
+}

@@ -194,6 +194,18 @@ impl PatchBuilder {
         })
     }
 
+    /// An `ins_arr` with no elements taking no clock ticks, as [`Op::span`] counts it:
+    /// what the patch decoder builds, so that decoding what it re-encodes adds no
+    /// padding `nop` (the builder's [`PatchBuilder::ins_arr`] ticks once, as JS does).
+    pub(crate) fn ins_arr_empty(&mut self, obj: Timestamp, after: Timestamp) -> Timestamp {
+        self.push(0, |id| Op::InsArr {
+            id,
+            obj,
+            after,
+            data: Vec::new(),
+        })
+    }
+
     pub fn upd_arr(&mut self, obj: Timestamp, after: Timestamp, val: Timestamp) -> Timestamp {
         self.push(1, |id| Op::UpdArr {
             id,

@@ -152,6 +152,11 @@ fn encode_op(w: &mut CrdtWriter, sid: u64, op: &Op) {
             write_op_len(w, 88, data.len() as u64);
             write_ts(w, sid, *obj);
             for (i, v) in data {
+                // The decoder (JS's too) reads the index as CBOR: a bare byte is a
+                // CBOR integer only below 24, so larger indexes get their 0x18 prefix.
+                if *i >= 24 {
+                    w.u8(0x18);
+                }
                 w.u8(*i);
                 write_ts(w, sid, *v);
             }
@@ -334,7 +339,11 @@ impl PatchDecoder<'_> {
                 for _ in 0..n {
                     data.push(self.ts()?);
                 }
-                self.b.ins_arr(obj, after, data);
+                if data.is_empty() {
+                    self.b.ins_arr_empty(obj, after);
+                } else {
+                    self.b.ins_arr(obj, after, data);
+                }
             }
             15 => {
                 let obj = self.ts()?;

@@ -33,6 +33,11 @@ pub enum DecodeError {
     DuplicateChunk,
     #[error("duplicate node id")]
     DuplicateNode,
+    /// A server-clock root node at time 0 is written as a single zero byte, which
+    /// reads back as an empty document (JS reads it so too): such bytes only come from
+    /// a non-canonical encoding and are refused so that decoding and encoding agree.
+    #[error("server-clock root node at time 0")]
+    AmbiguousRoot,
 }
 
 const MAX_TIME: u64 = (1 << 53) - 1;
@@ -250,6 +255,9 @@ pub fn decode(data: &[u8]) -> Result<Model, DecodeError> {
         // a prefix in it), capped so text-heavy documents do not over-allocate.
         dec.model.index.reserve((data.len() / 16).min(1024));
         let root = dec.node(0)?;
+        if dec.server && root.time == 0 {
+            return Err(DecodeError::AmbiguousRoot);
+        }
         dec.model.root = root;
     }
     Ok(dec.model)
