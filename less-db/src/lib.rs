@@ -61,7 +61,7 @@
 //! ```
 //!
 //! Under the typed layer ([`typed`]): versioned schemas with migrations
-//! ([`collection`]), SQLite storage with indexes and a query planner ([`storage`]),
+//! ([`collection`](mod@collection)), SQLite storage with indexes and a query planner ([`storage`]),
 //! CRDT records that merge across devices ([`crdt`]), and remote-change merging. The
 //! value-level API works on `serde_json::Value` records with the same field names a JS
 //! app uses (`id`, `createdAt`, `updatedAt`).

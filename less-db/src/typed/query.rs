@@ -30,7 +30,7 @@
 //! );
 //! ```
 //!
-//! Filters compile to the engine's [`Filter`](crate::query::types::Filter), so they
+//! Filters compile to the engine's [`Filter`], so they
 //! have the JSON form of the JS library.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
