@@ -248,13 +248,21 @@ fn gigabyte_length_prefixes_in_every_node_kind_are_errors() {
     );
 }
 
-/// Found by `cargo fuzz run model_from_binary`: a server-clock root at time 0 (spelt
-/// with a non-canonical varint) encodes as the empty-document byte, so it is refused.
+/// Found by `cargo fuzz run model_from_binary`: a server-clock node at time 0 (spelt
+/// with a non-canonical varint) as the root or in a vec slot encodes as the
+/// empty-document or empty-slot byte, so it is refused.
 #[test]
-fn server_root_at_time_zero_is_refused() {
-    let bytes = common::hex("c400800000002e00000a2e");
-    assert!(matches!(
-        Model::from_binary(&bytes),
-        Err(DecodeError::AmbiguousRoot)
-    ));
+fn server_nodes_at_time_zero_where_zero_means_empty_are_refused() {
+    for h in [
+        "c400800000002e00000a2e",
+        "a5310a6262628000000200000300629d9d",
+    ] {
+        assert!(
+            matches!(
+                Model::from_binary(&common::hex(h)),
+                Err(DecodeError::ServerTimeZero)
+            ),
+            "{h}"
+        );
+    }
 }

@@ -33,11 +33,12 @@ pub enum DecodeError {
     DuplicateChunk,
     #[error("duplicate node id")]
     DuplicateNode,
-    /// A server-clock root node at time 0 is written as a single zero byte, which
-    /// reads back as an empty document (JS reads it so too): such bytes only come from
-    /// a non-canonical encoding and are refused so that decoding and encoding agree.
-    #[error("server-clock root node at time 0")]
-    AmbiguousRoot,
+    /// A server-clock node at time 0 as the root or in a `vec` slot is written as a
+    /// single zero byte, which reads back as "empty" (JS reads it so too): such bytes
+    /// only come from a non-canonical encoding and are refused so that decoding and
+    /// encoding agree.
+    #[error("server-clock node at time 0 where a zero byte means empty")]
+    ServerTimeZero,
 }
 
 const MAX_TIME: u64 = (1 << 53) - 1;
@@ -256,7 +257,7 @@ pub fn decode(data: &[u8]) -> Result<Model, DecodeError> {
         dec.model.index.reserve((data.len() / 16).min(1024));
         let root = dec.node(0)?;
         if dec.server && root.time == 0 {
-            return Err(DecodeError::AmbiguousRoot);
+            return Err(DecodeError::ServerTimeZero);
         }
         dec.model.root = root;
     }
@@ -363,7 +364,11 @@ impl Decoder<'_> {
                         self.r.x += 1;
                         elements.push(None);
                     } else {
-                        elements.push(Some(self.node(depth + 1)?));
+                        let e = self.node(depth + 1)?;
+                        if self.server && e.time == 0 {
+                            return Err(DecodeError::ServerTimeZero);
+                        }
+                        elements.push(Some(e));
                     }
                 }
                 Node::Vec(VecNode { id, elements })
