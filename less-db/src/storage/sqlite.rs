@@ -1,6 +1,6 @@
 //! SQLite storage backend.
 //!
-//! Layout (see [`ddl`]): one table per registered collection, record data as JSON text
+//! Layout (see the `ddl` module): one table per registered collection, record data as JSON text
 //! in its original key order, expression indexes per collection index, and a meta
 //! table. A file database runs in WAL mode. Every statement is prepared once and
 //! cached; every multi-record write runs in one transaction.
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde_json::Value;
@@ -44,6 +44,9 @@ struct Table {
     tombstones_before: String,
     purge_all: String,
     purge_before: String,
+    /// Unique-check statements, built on first use: the SQL text depends on the index,
+    /// on which values are null and on whether an id is excluded.
+    unique_checks: Mutex<HashMap<String, Arc<str>>>,
 }
 
 impl Table {
@@ -82,8 +85,83 @@ impl Table {
             tombstones_before: format!("SELECT count(*) FROM {t} WHERE {before}"),
             purge_all: format!("DELETE FROM {t} WHERE deleted = 1"),
             purge_before: format!("DELETE FROM {t} WHERE {before}"),
+            unique_checks: Mutex::new(HashMap::new()),
         }
     }
+
+    /// The statement finding another live record with `values` in `index` (cached:
+    /// building it formats several long expressions).
+    fn unique_check_sql(
+        &self,
+        collection: &str,
+        index: &IndexDefinition,
+        values: &[Value],
+        exclude: bool,
+    ) -> Arc<str> {
+        let key = unique_check_key(index, values, exclude);
+        let mut cache = self.unique_checks.lock();
+        if let Some(sql) = cache.get(&key) {
+            return Arc::clone(sql);
+        }
+        let sql: Arc<str> = unique_check_sql(collection, index, values, exclude).into();
+        cache.insert(key, Arc::clone(&sql));
+        sql
+    }
+}
+
+/// Cache key of a unique-check statement: the index's name and columns, the null
+/// pattern of the values and whether an id is excluded.
+fn unique_check_key(index: &IndexDefinition, values: &[Value], exclude: bool) -> String {
+    let mut key = String::with_capacity(64);
+    key.push_str(index.name());
+    match index {
+        IndexDefinition::Field(f) => {
+            for field in &f.fields {
+                key.push('\0');
+                key.push_str(&field.field);
+            }
+        }
+        IndexDefinition::Computed(_) => key.push_str("\0#computed"),
+    }
+    key.push('\0');
+    for v in values {
+        key.push(if v.is_null() { 'n' } else { 'v' });
+        key.push(char::from(b'0' + ddl::type_rank(v) as u8));
+    }
+    key.push(if exclude { 'x' } else { '-' });
+    key
+}
+
+/// `SELECT id` of a live record equal to `values` in `index`, with one parameter per
+/// non-null value and a last one for the excluded id.
+fn unique_check_sql(
+    collection: &str,
+    index: &IndexDefinition,
+    values: &[Value],
+    exclude: bool,
+) -> String {
+    let mut conds = vec!["deleted = 0".to_string()];
+    // Same typed comparison as index scans: `true` and `1` are different values.
+    for (col, value) in ddl::index_columns(index).iter().zip(values) {
+        match (&col.rank, value.is_null()) {
+            (Some(rank), true) => conds.push(format!("{rank} = 0")),
+            (None, true) => conds.push(format!("{} IS NULL", col.expr)),
+            (rank, false) => {
+                if let Some(rank) = rank {
+                    conds.push(format!("{rank} = {}", ddl::type_rank(value)));
+                }
+                conds.push(format!("{} = ?", col.expr));
+            }
+        }
+    }
+    if exclude {
+        conds.push("id <> ?".to_string());
+    }
+    format!(
+        "SELECT id FROM {} WHERE {} LIMIT 1",
+        ddl::table_name(collection),
+        conds.join(" AND ")
+    )
 }
 
 /// SQLite implementation of the storage backend.
@@ -416,37 +494,21 @@ impl SqliteBackend {
         computed: Option<&Value>,
         exclude_id: Option<&str>,
     ) -> Result<(), LessDbError> {
-        let _table = self.table(collection)?;
+        let table = self.table(collection)?;
         self.check_index_names(index)?;
         let values = unique_key(index, data, computed);
         if index.is_sparse() && values.iter().any(Value::is_null) {
             return Ok(());
         }
-        let mut conds = vec!["deleted = 0".to_string()];
-        let mut params = Vec::with_capacity(values.len() + 1);
-        // Same typed comparison as index scans: `true` and `1` are different values.
-        for (col, value) in ddl::index_columns(index).iter().zip(&values) {
-            match (&col.rank, value.is_null()) {
-                (Some(rank), true) => conds.push(format!("{rank} = 0")),
-                (None, true) => conds.push(format!("{} IS NULL", col.expr)),
-                (rank, false) => {
-                    if let Some(rank) = rank {
-                        conds.push(format!("{rank} = {}", ddl::type_rank(value)));
-                    }
-                    conds.push(format!("{} = ?", col.expr));
-                    params.push(json_to_sql(value));
-                }
-            }
-        }
+        let sql = table.unique_check_sql(collection, index, &values, exclude_id.is_some());
+        let mut params: Vec<SqlValue> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(json_to_sql)
+            .collect();
         if let Some(id) = exclude_id {
-            conds.push("id <> ?".to_string());
             params.push(SqlValue::Text(id.to_string()));
         }
-        let sql = format!(
-            "SELECT id FROM {} WHERE {} LIMIT 1",
-            ddl::table_name(collection),
-            conds.join(" AND ")
-        );
         let existing: Option<String> = {
             let guard = self.conn.lock();
             let mut stmt = guard.conn.prepare_cached(&sql).map_err(sql_err)?;
