@@ -266,3 +266,17 @@ fn server_nodes_at_time_zero_where_zero_means_empty_are_refused() {
         );
     }
 }
+
+/// Found by `cargo fuzz run model_from_binary`: a timestamp of session 0 (a `con`
+/// reference) later than the time the encoder would give session 0 cannot be written
+/// back, so it is out of range.
+#[test]
+fn session_zero_times_beyond_the_clock_are_refused() {
+    let bytes = common::hex(
+        "0000000010010841a2010101000000003b3a261959595959010000000000cececececece001159592d3137595959595959e29b1c2c430359010760203b3a00",
+    );
+    assert!(matches!(
+        Model::from_binary(&bytes),
+        Err(DecodeError::TimeRange)
+    ));
+}

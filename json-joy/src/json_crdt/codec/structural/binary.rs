@@ -307,6 +307,17 @@ impl Decoder<'_> {
         }
         let (index, diff) = self.r.id()?;
         if index == 0 {
+            // Session 0 is written relative to the time the encoder gives it (as JS
+            // does); a later time could not be written back, so it is out of range.
+            let clock = &self.model.clock;
+            let bound = clock
+                .peers
+                .get(&0)
+                .copied()
+                .unwrap_or(clock.time.saturating_sub(1));
+            if diff > bound {
+                return Err(DecodeError::TimeRange);
+            }
             return Ok(Timestamp::new(0, diff));
         }
         let entry = usize::try_from(index - 1)
