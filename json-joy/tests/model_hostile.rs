@@ -280,3 +280,16 @@ fn session_zero_times_beyond_the_clock_are_refused() {
         Err(DecodeError::TimeRange)
     ));
 }
+
+/// Found by `cargo fuzz run model_from_binary`: nodes of session 0 other than JS's
+/// shared `undefined` constant (0, 0) are refused.
+#[test]
+fn session_zero_nodes_are_refused() {
+    let bytes = common::hex(
+        "0000000010633d2d36001928283a082a19250600000000000000182cb300000000070000100000efefefefef7e00008ca22d32ef",
+    );
+    assert!(matches!(
+        Model::from_binary(&bytes),
+        Err(DecodeError::UnknownSession)
+    ));
+}

@@ -440,6 +440,12 @@ impl Decoder<'_> {
             }
             _ => return Err(DecodeError::UnknownNode),
         };
+        // Session 0 only names JS's shared `undefined` constant (0, 0); other nodes
+        // there are invisible to the view and cannot be written back faithfully.
+        let undefined = matches!(&node, Node::Con(c) if matches!(c.val, ConValue::Val(crate::json_pack::PackValue::Undefined)));
+        if id.sid == 0 && !(id.time == 0 && undefined) {
+            return Err(DecodeError::UnknownSession);
+        }
         if self.model.index.insert(id, node).is_some() {
             return Err(DecodeError::DuplicateNode);
         }
