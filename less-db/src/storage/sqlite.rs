@@ -35,7 +35,14 @@ use row::{RawRow, encode_json, json_to_sql};
 /// The prepared SQL texts of one collection's table.
 struct Table {
     get: String,
-    upsert: String,
+    /// Inserts a row unless its id exists (then changes nothing).
+    insert_new: String,
+    /// Rewrites a row whose `deleted` flag stays as it is.
+    update_same_state: String,
+    /// Rewrites a row whatever its `deleted` flag.
+    update_any: String,
+    /// Adds `?1` to the live count.
+    bump_live: String,
     scan_live: String,
     scan_all: String,
     scan_dirty: String,
@@ -57,7 +64,8 @@ impl Table {
         let updates: Vec<String> = cols
             .split(", ")
             .skip(1)
-            .map(|c| format!("{c} = excluded.{c}"))
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 2))
             .collect();
         // Tombstones without a deletion time are never "older than" anything.
         let before =
@@ -67,11 +75,16 @@ impl Table {
             // An upsert keeps the rowid, so scan order stays insertion order. `+deleted`
             // keeps the planner on the table itself (rowid order, no sort) rather than on
             // a user index that leads with `deleted`.
-            upsert: format!(
-                "INSERT INTO {t} ({cols}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
-                marks.join(", "),
+            insert_new: format!(
+                "INSERT INTO {t} ({cols}) VALUES ({}) ON CONFLICT(id) DO NOTHING",
+                marks.join(", ")
+            ),
+            update_same_state: format!(
+                "UPDATE {t} SET {} WHERE id = ?1 AND deleted = ?8",
                 updates.join(", ")
             ),
+            update_any: format!("UPDATE {t} SET {} WHERE id = ?1", updates.join(", ")),
+            bump_live: ddl::live_bump_sql(collection, "?1"),
             scan_live: format!(
                 "SELECT {cols} FROM {t} WHERE +deleted = 0 ORDER BY rowid LIMIT ?1 OFFSET ?2"
             ),
@@ -342,8 +355,11 @@ impl SqliteBackend {
     pub fn put_record(&self, record: &SerializedRecord) -> Result<(), LessDbError> {
         let table = self.table(&record.collection)?;
         let json = encode_json(record)?;
-        let guard = self.conn.lock();
-        write_row(&guard.conn, &table, record, &json)
+        // A row write is several statements (row, then live count).
+        self.conn.atomic(|| {
+            let guard = self.conn.lock();
+            write_row(&guard.conn, &table, record, &json)
+        })
     }
 
     /// Writes all records in one transaction: all or nothing.
@@ -604,8 +620,7 @@ fn write_row(
     record: &SerializedRecord,
     json: &row::EncodedJson,
 ) -> Result<(), LessDbError> {
-    let mut stmt = conn.prepare_cached(&table.upsert).map_err(sql_err)?;
-    stmt.execute(params![
+    let params = params![
         record.id,
         record.version,
         json.data,
@@ -617,8 +632,24 @@ fn write_row(
         record.deleted_at,
         json.meta,
         json.computed,
-    ])
-    .map_err(sql_err)?;
+    ];
+    let run = |sql: &str| -> Result<usize, LessDbError> {
+        let mut stmt = conn.prepare_cached(sql).map_err(sql_err)?;
+        stmt.execute(params).map_err(sql_err)
+    };
+    // The live count changes when a live row is added or a row's `deleted` flag flips.
+    let delta: i64 = if run(&table.insert_new)? == 1 {
+        i64::from(!record.deleted)
+    } else if run(&table.update_same_state)? == 1 {
+        0
+    } else {
+        run(&table.update_any)?;
+        if record.deleted { -1 } else { 1 }
+    };
+    if delta != 0 {
+        let mut stmt = conn.prepare_cached(&table.bump_live).map_err(sql_err)?;
+        stmt.execute([delta]).map_err(sql_err)?;
+    }
     Ok(())
 }
 

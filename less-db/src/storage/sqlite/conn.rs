@@ -137,6 +137,20 @@ impl SharedConn {
         }
     }
 
+    /// Runs `f` atomically: directly when a transaction is already open on this thread
+    /// (the caller's transaction covers it), otherwise in a transaction of its own.
+    pub(super) fn atomic<T>(
+        &self,
+        f: impl FnOnce() -> Result<T, LessDbError>,
+    ) -> Result<T, LessDbError> {
+        let guard = self.state.lock();
+        if guard.depth.get() > 0 {
+            f()
+        } else {
+            self.transaction(f)
+        }
+    }
+
     /// Runs `PRAGMA optimize`; errors are ignored because statistics are an
     /// optimisation only.
     pub(super) fn optimize(&self) {

@@ -228,29 +228,27 @@ pub(super) fn system_index_sql(collection: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// Triggers that keep the collection's row of [`COUNTS_TABLE`] equal to its number of
-/// live records, and the statement that recounts it (run at registration, which also
-/// covers rows written before the triggers existed).
+/// Statements that set up live-count maintenance, and the statement that recounts it
+/// (run at registration, which also covers rows written by an older layout).
+///
+/// Writes through the backend keep the count themselves (the row writer knows whether
+/// a row was added or its `deleted` flag changed); an insert or update trigger would
+/// make SQLite open a statement journal for every row write, which cost more than the
+/// rest of the write. Deletes keep a trigger: they are rare and may remove many rows.
+/// Adds `delta` (an SQL expression) to the live count of `collection`.
+pub(super) fn live_bump_sql(collection: &str, delta: &str) -> String {
+    format!("UPDATE {COUNTS_TABLE} SET live = live + ({delta}) WHERE collection = '{collection}'")
+}
+
 pub(super) fn live_count_sql(collection: &str) -> (Vec<String>, String) {
     let table = table_name(collection);
     let prefix = index_prefix(collection);
-    let bump = |delta: &str| {
-        format!(
-            "UPDATE {COUNTS_TABLE} SET live = live + ({delta}) WHERE collection = '{collection}'"
-        )
-    };
     let triggers = vec![
-        format!(
-            "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_ins\" AFTER INSERT ON {table} WHEN NEW.deleted = 0 BEGIN {}; END",
-            bump("1")
-        ),
+        format!("DROP TRIGGER IF EXISTS \"{prefix}live_ins\""),
+        format!("DROP TRIGGER IF EXISTS \"{prefix}live_upd\""),
         format!(
             "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_del\" AFTER DELETE ON {table} WHEN OLD.deleted = 0 BEGIN {}; END",
-            bump("-1")
-        ),
-        format!(
-            "CREATE TRIGGER IF NOT EXISTS \"{prefix}live_upd\" AFTER UPDATE OF deleted ON {table} WHEN OLD.deleted <> NEW.deleted BEGIN {}; END",
-            bump("OLD.deleted - NEW.deleted")
+            live_bump_sql(collection, "-1")
         ),
     ];
     let recount = format!(
