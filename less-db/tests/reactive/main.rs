@@ -14,6 +14,7 @@ mod lifecycle;
 mod observe;
 mod observe_query;
 mod precision;
+mod props;
 mod query_fields;
 mod reentrancy;
 mod storage_traits;
