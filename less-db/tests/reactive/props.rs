@@ -181,7 +181,7 @@ fn run_seed(seed: u64, steps: usize) -> (usize, usize) {
         db.flush();
 
         for ((q, w), (calls, last)) in watched_queries.iter().zip(before_q) {
-            let fresh = shown_page(&db.query(&def, &q).unwrap());
+            let fresh = shown_page(&db.query(&def, q).unwrap());
             let log = w.log.lock();
             let changed = last.as_ref() != Some(&fresh);
             if changed {
