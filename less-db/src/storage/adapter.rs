@@ -841,7 +841,9 @@ impl<B: StorageBackend> StorageSync for Adapter<B> {
                 };
                 // One write at most per record, so a failure leaves nothing behind.
                 let step = (|| {
-                    let local = b.get_raw(&def.name, &remote.id)?;
+                    // Only a dirty local record is merged; a clean one is only read
+                    // for its sync state.
+                    let local = b.get_raw_for_remote(&def.name, &remote.id)?;
                     let decision = process_remote_record(
                         def,
                         local.as_ref(),

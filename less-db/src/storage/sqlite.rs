@@ -352,6 +352,24 @@ impl SqliteBackend {
         raw.map(|r| r.decode(collection)).transpose()
     }
 
+    /// The record as [`crate::storage::traits::StorageBackend::get_raw_for_remote`]
+    /// describes it: a clean record comes without data, CRDT or pending patches.
+    pub fn get_record_for_remote(
+        &self,
+        collection: &str,
+        id: &str,
+    ) -> Result<Option<SerializedRecord>, LessDbError> {
+        let table = self.table(collection)?;
+        let raw = {
+            let guard = self.conn.lock();
+            let mut stmt = guard.conn.prepare_cached(&table.get).map_err(sql_err)?;
+            stmt.query_row([id], RawRow::read_for_remote)
+                .optional()
+                .map_err(sql_err)?
+        };
+        raw.map(|r| r.decode(collection)).transpose()
+    }
+
     pub fn put_record(&self, record: &SerializedRecord) -> Result<(), LessDbError> {
         let table = self.table(&record.collection)?;
         let json = encode_json(record)?;

@@ -37,6 +37,13 @@ pub trait StorageBackend: Send + Sync {
     /// not plain identifiers are rejected.
     fn register_collection(&self, name: &str, indexes: &[IndexDefinition]) -> Result<()>;
     fn get_raw(&self, collection: &str, id: &str) -> Result<Option<SerializedRecord>>;
+    /// The stored record for deciding what to do with a remote change. A remote change
+    /// replaces a clean (not dirty) record outright, so a backend may return a clean
+    /// record with only its id, version, sync state and meta (`data` null, empty CRDT
+    /// and pending patches, no computed values). Dirty records come whole.
+    fn get_raw_for_remote(&self, collection: &str, id: &str) -> Result<Option<SerializedRecord>> {
+        self.get_raw(collection, id)
+    }
     /// Inserts or replaces the record with the same collection and id.
     fn put_raw(&self, record: &SerializedRecord) -> Result<()>;
     fn scan_raw(&self, collection: &str, options: &ScanOptions) -> Result<RawBatchResult>;

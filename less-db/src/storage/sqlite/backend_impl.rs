@@ -28,6 +28,10 @@ impl StorageBackend for SqliteBackend {
         self.get_record(collection, id)
     }
 
+    fn get_raw_for_remote(&self, collection: &str, id: &str) -> Result<Option<SerializedRecord>> {
+        self.get_record_for_remote(collection, id)
+    }
+
     fn put_raw(&self, record: &SerializedRecord) -> Result<()> {
         self.put_record(record)
     }

@@ -21,6 +21,8 @@ pub(super) struct RawRow {
     deleted_at: Option<String>,
     meta: Option<String>,
     computed: Option<String>,
+    /// Only the sync state was read (see [`RawRow::read_for_remote`]).
+    header_only: bool,
 }
 
 impl RawRow {
@@ -38,6 +40,31 @@ impl RawRow {
             deleted_at: row.get(8)?,
             meta: row.get(9)?,
             computed: row.get(10)?,
+            header_only: false,
+        })
+    }
+
+    /// Like [`RawRow::read`], but a clean row is read without its data, CRDT, pending
+    /// patches and computed values: a remote change replaces a clean record outright,
+    /// so only its sync state (sequence, flags, meta) takes part in the decision.
+    pub(super) fn read_for_remote(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let dirty: bool = row.get(6)?;
+        if dirty {
+            return Self::read(row);
+        }
+        Ok(Self {
+            id: row.get(0)?,
+            version: row.get(1)?,
+            data: String::new(),
+            crdt: Vec::new(),
+            pending_patches: Vec::new(),
+            sequence: row.get(5)?,
+            dirty,
+            deleted: row.get(7)?,
+            deleted_at: row.get(8)?,
+            meta: row.get(9)?,
+            computed: None,
+            header_only: true,
         })
     }
 
@@ -51,8 +78,11 @@ impl RawRow {
             })
         };
         let version = u32::try_from(self.version).map_err(|e| corrupt("version", Box::new(e)))?;
-        let data: Value =
-            serde_json::from_str(&self.data).map_err(|e| corrupt("data", Box::new(e)))?;
+        let data: Value = if self.header_only {
+            Value::Null
+        } else {
+            serde_json::from_str(&self.data).map_err(|e| corrupt("data", Box::new(e)))?
+        };
         let meta = decode_opt(self.meta.as_deref()).map_err(|e| corrupt("meta", Box::new(e)))?;
         let computed =
             decode_opt(self.computed.as_deref()).map_err(|e| corrupt("computed", Box::new(e)))?;
