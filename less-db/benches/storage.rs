@@ -162,7 +162,11 @@ fn users_def() -> Arc<CollectionDef> {
 
 fn adapter() -> (Adapter<SqliteBackend>, Arc<CollectionDef>) {
     let def = users_def();
-    let a = Adapter::open(SqliteBackend::open_in_memory().unwrap(), &[def.clone()]).unwrap();
+    let a = Adapter::open(
+        SqliteBackend::open_in_memory().unwrap(),
+        std::slice::from_ref(&def),
+    )
+    .unwrap();
     (a, def)
 }
 

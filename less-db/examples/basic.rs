@@ -30,7 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Open a database file (WAL mode) and register the collection, in one call.
     let dir = std::env::temp_dir().join(format!("less-db-example-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db = Adapter::open(SqliteBackend::open(dir.join("app.db"))?, &[users.clone()])?;
+    let db = Adapter::open(
+        SqliteBackend::open(dir.join("app.db"))?,
+        std::slice::from_ref(&users),
+    )?;
 
     let put = PutOptions::default();
     let ada = db.put(
