@@ -732,3 +732,64 @@ fn sync_indexes(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(id: &str, dirty: bool) -> SerializedRecord {
+        SerializedRecord {
+            id: id.to_string(),
+            collection: "items".to_string(),
+            version: 1,
+            data: json!({"id": id, "n": 1}),
+            crdt: vec![1, 2, 3],
+            pending_patches: vec![0, 0, 0, 1, 9],
+            sequence: 4,
+            dirty,
+            deleted: false,
+            deleted_at: None,
+            meta: Some(json!({"m": true})),
+            computed: None,
+        }
+    }
+
+    #[test]
+    fn remote_reads_skip_the_body_of_clean_records_only() {
+        let db = SqliteBackend::open_in_memory().unwrap();
+        db.register_collection("items", &[]).unwrap();
+        db.put_record(&record("clean", false)).unwrap();
+        db.put_record(&record("dirty", true)).unwrap();
+
+        let clean = db.get_record_for_remote("items", "clean").unwrap().unwrap();
+        assert_eq!(clean.data, Value::Null);
+        assert!(clean.crdt.is_empty() && clean.pending_patches.is_empty());
+        assert_eq!((clean.sequence, clean.dirty), (4, false));
+        assert_eq!(clean.meta, Some(json!({"m": true})));
+
+        let dirty = db.get_record_for_remote("items", "dirty").unwrap().unwrap();
+        assert_eq!(dirty, record("dirty", true));
+        assert!(db.get_record_for_remote("items", "none").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_live_count_follows_row_writes() {
+        let db = SqliteBackend::open_in_memory().unwrap();
+        db.register_collection("items", &[]).unwrap();
+        let mut r = record("a", true);
+        db.put_record(&r).unwrap();
+        db.put_record(&r).unwrap();
+        assert_eq!(db.count_live("items").unwrap(), 1);
+        r.deleted = true;
+        db.put_record(&r).unwrap();
+        db.put_record(&r).unwrap();
+        assert_eq!(db.count_live("items").unwrap(), 0);
+        r.deleted = false;
+        db.put_record(&r).unwrap();
+        let mut tomb = record("b", false);
+        tomb.deleted = true;
+        db.put_records(&[tomb, record("c", false)]).unwrap();
+        assert_eq!(db.count_live("items").unwrap(), 2);
+    }
+}
