@@ -35,9 +35,14 @@ pub struct ObjNode {
 
 impl ObjNode {
     pub fn new(id: Timestamp) -> Self {
+        Self::with_capacity(id, 0)
+    }
+
+    /// An empty object with room for `n` keys (decoders know the count up front).
+    pub fn with_capacity(id: Timestamp, n: usize) -> Self {
         Self {
             id,
-            keys: Vec::new(),
+            keys: Vec::with_capacity(n),
             pos: None,
         }
     }

@@ -359,7 +359,7 @@ impl Decoder<'_> {
             }
             2 => {
                 let n = self.len(minor)?;
-                let mut obj = ObjNode::new(id);
+                let mut obj = ObjNode::with_capacity(id, self.r.capacity_hint(n));
                 for _ in 0..n {
                     let key = cbor::read_key(&mut self.r, depth + 1)?;
                     let child = self.node(depth + 1)?;
@@ -369,7 +369,7 @@ impl Decoder<'_> {
             }
             3 => {
                 let n = self.len(minor)?;
-                let mut elements = Vec::new();
+                let mut elements = Vec::with_capacity(self.r.capacity_hint(n));
                 for _ in 0..n {
                     if self.r.peek()? == 0 {
                         self.r.x += 1;
@@ -427,7 +427,7 @@ impl Decoder<'_> {
                     let data = if del {
                         None
                     } else {
-                        let mut ids = Vec::new();
+                        let mut ids = Vec::with_capacity(self.r.capacity_hint(span));
                         for _ in 0..span {
                             ids.push(self.node(depth + 1)?);
                         }

@@ -139,6 +139,13 @@ impl<'a> Reader<'a> {
         Self { data, x: 0 }
     }
 
+    /// Room to reserve for `n` items of at least one byte each: never more than the
+    /// bytes left, so a hostile count cannot make the decoder over-allocate.
+    pub fn capacity_hint(&self, n: u64) -> usize {
+        let left = self.data.len().saturating_sub(self.x);
+        usize::try_from(n).map_or(left, |n| n.min(left))
+    }
+
     pub fn peek(&self) -> Result<u8, DecodeError> {
         self.data.get(self.x).copied().ok_or(DecodeError::Truncated)
     }
