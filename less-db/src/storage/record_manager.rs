@@ -505,12 +505,27 @@ pub fn merge_with_migrated_remote(
     let mut pending_count = patches.len();
     let mut extra: Option<Patch> = None;
     if local.dirty {
-        // Local edits made before this record ever shared a document with the remote
-        // cannot be replayed by id; re-express them as a diff of the local view.
-        let local_view = crdt::model_from_binary(&local.crdt)
-            .map(|m| crdt::view_model(&def.current_schema, &m))
-            .unwrap_or_else(|_| local.data.clone());
-        if let Some(p) = crdt::diff_model(&def.current_schema, &model, &local_view) {
+        let local_model = crdt::model_from_binary(&local.crdt).ok();
+        let local_view = local_model
+            .as_ref()
+            .map(|m| crdt::view_model(&def.current_schema, m))
+            .unwrap_or_else(|| local.data.clone());
+        // The merge-time migration above is a fresh session, so its writes can
+        // outrank replayed local edits; re-assert the local values. When the local
+        // document grew from the remote's (same root node), only the fields the
+        // pending patches touch are re-asserted: the rest of the local view is older
+        // than the remote's edits. Otherwise (edits against a document the remote
+        // never had) the whole local view is diffed on.
+        let shares_history = local_model
+            .as_ref()
+            .and_then(Model::root_id)
+            .is_some_and(|root| remote.node(root).is_some());
+        let target = if shares_history {
+            overlay_touched_fields(def, &remote, &patches, &migrated, &local_view)
+        } else {
+            local_view
+        };
+        if let Some(p) = crdt::diff_model(&def.current_schema, &model, &target) {
             model.apply_patch(&p);
             pending_count += 1;
             extra = Some(p);
@@ -528,6 +543,39 @@ pub fn merge_with_migrated_remote(
         result.record.pending_patches = patch_log::append_patch(&result.record.pending_patches, &p);
     }
     Ok(result)
+}
+
+/// `migrated` with the top-level fields that `patches` change on `remote` taken from
+/// `local_view`.
+fn overlay_touched_fields(
+    def: &CollectionDef,
+    remote: &Model,
+    patches: &[Patch],
+    migrated: &Value,
+    local_view: &Value,
+) -> Value {
+    let before = crdt::view_model(&def.current_schema, remote);
+    let mut replayed = remote.clone_model();
+    crdt::merge_with_pending_patches(&mut replayed, patches);
+    let after = crdt::view_model(&def.current_schema, &replayed);
+    let (Some(before), Some(after), Some(local)) = (
+        before.as_object(),
+        after.as_object(),
+        local_view.as_object(),
+    ) else {
+        return local_view.clone();
+    };
+    let mut target = migrated.clone();
+    if let Some(out) = target.as_object_mut() {
+        let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        for key in keys.into_iter().filter(|k| before.get(*k) != after.get(*k)) {
+            match local.get(key) {
+                Some(v) => out.insert(key.clone(), v.clone()),
+                None => out.remove(key),
+            };
+        }
+    }
+    target
 }
 
 fn finish_merge(

@@ -65,9 +65,6 @@ fn v1_records_are_migrated_by_a_v2_device() {
 }
 
 #[test]
-#[ignore = "known issue in storage: merging a v1 remote into a dirty v2 record diffs the \
-            whole local view onto it, so remote edits to fields the device did not touch \
-            are reverted (record_manager::merge_with_migrated_remote)"]
 fn a_v2_device_merges_its_edits_with_v1_edits() {
     let server = MemoryServer::new();
     let (v1, v2) = (docs_v1(), docs_v2());
