@@ -252,9 +252,12 @@ pub fn decode(data: &[u8]) -> Result<Model, DecodeError> {
         }
     };
     if dec.r.peek()? != 0 {
-        // A node takes at least a few bytes: size the table from the input (never from
-        // a prefix in it), capped so text-heavy documents do not over-allocate.
-        dec.model.index.reserve((data.len() / 16).min(1024));
+        // Size the table from the input (never from a count in it). Structured data
+        // averages well under 48 bytes a node, so large documents get one table and
+        // no rehashing; small ones keep a 1,024-entry cap on the denser guess so
+        // text-heavy ones do not over-allocate.
+        let dense = (data.len() / 16).min(1024);
+        dec.model.index.reserve(dense.max(data.len() / 48));
         let root = dec.node(0)?;
         if dec.server && root.time == 0 {
             return Err(DecodeError::ServerTimeZero);
