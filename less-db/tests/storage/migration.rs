@@ -62,7 +62,11 @@ fn seeded_file(n: usize) -> (tempfile::TempDir, std::path::PathBuf, Vec<String>)
 fn get_migrates_an_old_record_and_stores_the_result() {
     let (_dir, path, ids) = seeded_file(1);
     let def = v2();
-    let a = Adapter::open(SqliteBackend::open(&path).unwrap(), std::slice::from_ref(&def)).unwrap();
+    let a = Adapter::open(
+        SqliteBackend::open(&path).unwrap(),
+        std::slice::from_ref(&def),
+    )
+    .unwrap();
     let got = a
         .get(&def, &ids[0], &GetOptions::default())
         .unwrap()
@@ -98,7 +102,11 @@ fn get_migrates_an_old_record_and_stores_the_result() {
 fn eager_migration_reports_progress_and_leaves_nothing_stale() {
     let (_dir, path, ids) = seeded_file(7);
     let def = v2();
-    let a = Adapter::open(SqliteBackend::open(&path).unwrap(), std::slice::from_ref(&def)).unwrap();
+    let a = Adapter::open(
+        SqliteBackend::open(&path).unwrap(),
+        std::slice::from_ref(&def),
+    )
+    .unwrap();
     let mut seen = Vec::new();
     let status = a
         .migrate_collection(&def, |p: MigrationProgress| seen.push((p.done, p.total)))
