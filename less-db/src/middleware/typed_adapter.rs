@@ -80,11 +80,19 @@ fn data_id(data: &Value) -> Option<&str> {
 }
 
 /// Re-points the errors of a write over a filtered list at the caller's positions.
-fn remap(mut errors: Vec<RecordError>, positions: &[usize]) -> Vec<RecordError> {
-    for e in &mut errors {
+/// The errors of a bulk call in input order: the stack's rejections, and the inner
+/// adapter's, whose indexes count only the accepted items (`positions` maps them back).
+fn merge_errors(
+    mut rejected: Vec<RecordError>,
+    inner: Vec<RecordError>,
+    positions: &[usize],
+) -> Vec<RecordError> {
+    rejected.extend(inner.into_iter().map(|mut e| {
         e.index = e.index.and_then(|i| positions.get(i).copied());
-    }
-    errors
+        e
+    }));
+    rejected.sort_by_key(|e| e.index);
+    rejected
 }
 
 impl<B: StorageBackend> TypedAdapter<B> {
@@ -181,6 +189,26 @@ impl<B: StorageBackend> TypedAdapter<B> {
         for mw in &self.stack {
             mw.after_write(ctx, record);
         }
+    }
+
+    /// Runs the after-write hooks on each record a bulk call wrote, then reads them
+    /// back through the stack.
+    fn finish_written(
+        &self,
+        base: &WriteContext<'_>,
+        records: Vec<StoredRecordWithMeta>,
+    ) -> Vec<StoredRecordWithMeta> {
+        for r in &records {
+            let ctx = WriteContext {
+                id: Some(&r.id),
+                ..*base
+            };
+            self.after(&ctx, r);
+        }
+        records
+            .into_iter()
+            .map(|r| self.read(base.def, r))
+            .collect()
     }
 
     fn read_data(&self, def: &CollectionDef, data: Value, meta: Option<&Value>) -> Value {
@@ -459,20 +487,9 @@ impl<B: StorageBackend> TypedAdapter<B> {
             }
         }
         let out = self.inner.bulk_put(def, accepted, &put)?;
-        errors.extend(remap(out.errors, &positions));
-        errors.sort_by_key(|e| e.index);
-        for r in &out.records {
-            self.after(
-                &WriteContext {
-                    id: Some(&r.id),
-                    ..base
-                },
-                r,
-            );
-        }
         Ok(BatchResult {
-            records: out.records.into_iter().map(|r| self.read(def, r)).collect(),
-            errors,
+            records: self.finish_written(&base, out.records),
+            errors: merge_errors(errors, out.errors, &positions),
         })
     }
 
@@ -516,20 +533,9 @@ impl<B: StorageBackend> TypedAdapter<B> {
             }
         }
         let out = self.inner.bulk_patch(def, accepted, &patch)?;
-        errors.extend(remap(out.errors, &positions));
-        errors.sort_by_key(|e| e.index);
-        for r in &out.records {
-            self.after(
-                &WriteContext {
-                    id: Some(&r.id),
-                    ..base
-                },
-                r,
-            );
-        }
         Ok(BulkPatchResult {
-            records: out.records.into_iter().map(|r| self.read(def, r)).collect(),
-            errors,
+            records: self.finish_written(&base, out.records),
+            errors: merge_errors(errors, out.errors, &positions),
         })
     }
 
@@ -568,11 +574,9 @@ impl<B: StorageBackend> TypedAdapter<B> {
             }
         }
         let out = self.inner.bulk_delete(def, &accepted, &delete)?;
-        errors.extend(remap(out.errors, &positions));
-        errors.sort_by_key(|e| e.index);
         Ok(BulkDeleteResult {
             deleted_ids: out.deleted_ids,
-            errors,
+            errors: merge_errors(errors, out.errors, &positions),
         })
     }
 

@@ -341,15 +341,7 @@ impl SqliteBackend {
         collection: &str,
         id: &str,
     ) -> Result<Option<SerializedRecord>, LessDbError> {
-        let table = self.table(collection)?;
-        let raw = {
-            let guard = self.conn.lock();
-            let mut stmt = guard.conn.prepare_cached(&table.get).map_err(sql_err)?;
-            stmt.query_row([id], RawRow::read)
-                .optional()
-                .map_err(sql_err)?
-        };
-        raw.map(|r| r.decode(collection)).transpose()
+        self.read_record(collection, id, RawRow::read)
     }
 
     /// The record as [`crate::storage::traits::StorageBackend::get_raw_for_remote`]
@@ -359,13 +351,21 @@ impl SqliteBackend {
         collection: &str,
         id: &str,
     ) -> Result<Option<SerializedRecord>, LessDbError> {
+        self.read_record(collection, id, RawRow::read_for_remote)
+    }
+
+    /// One row by id through `read`, decoded outside the connection lock.
+    fn read_record(
+        &self,
+        collection: &str,
+        id: &str,
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<RawRow>,
+    ) -> Result<Option<SerializedRecord>, LessDbError> {
         let table = self.table(collection)?;
         let raw = {
             let guard = self.conn.lock();
             let mut stmt = guard.conn.prepare_cached(&table.get).map_err(sql_err)?;
-            stmt.query_row([id], RawRow::read_for_remote)
-                .optional()
-                .map_err(sql_err)?
+            stmt.query_row([id], read).optional().map_err(sql_err)?
         };
         raw.map(|r| r.decode(collection)).transpose()
     }
