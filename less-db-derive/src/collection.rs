@@ -406,19 +406,7 @@ fn index(
             "index names are used in SQL: use ASCII letters, digits and _",
         ));
     }
-    let mut spec = quote!(::less_db::collection::IndexSpec::on([#(#paths),*]));
-    for d in &descs {
-        spec = quote!(#spec.desc(#d));
-    }
-    if args.unique {
-        spec = quote!(#spec.unique());
-    }
-    if args.sparse {
-        spec = quote!(#spec.sparse());
-    }
-    if let Some(n) = &args.name {
-        spec = quote!(#spec.named(#n));
-    }
+    let spec = index_spec(&paths, &descs, args);
     let tokens = quote! {
         #(#checks)*
         let builder = builder.index(#spec);
@@ -608,4 +596,23 @@ fn fields_struct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
             }
         }
     }
+}
+
+/// The `IndexSpec` builder expression for stored field paths, the descending ones among
+/// them, and the options of `#[index(..)]`.
+pub(crate) fn index_spec(paths: &[String], descs: &[String], args: &IndexArgs) -> TokenStream {
+    let mut spec = quote!(::less_db::collection::IndexSpec::on([#(#paths),*]));
+    for d in descs {
+        spec = quote!(#spec.desc(#d));
+    }
+    if args.unique {
+        spec = quote!(#spec.unique());
+    }
+    if args.sparse {
+        spec = quote!(#spec.sparse());
+    }
+    if let Some(n) = &args.name {
+        spec = quote!(#spec.named(#n));
+    }
+    spec
 }

@@ -294,18 +294,6 @@ fn index_tokens(
         || format!("idx_{}", paths.join("_").replace('.', "_")),
         LitStr::value,
     );
-    let mut spec = quote!(::less_db::collection::IndexSpec::on([#(#paths),*]));
-    for d in &descs {
-        spec = quote!(#spec.desc(#d));
-    }
-    if args.unique {
-        spec = quote!(#spec.unique());
-    }
-    if args.sparse {
-        spec = quote!(#spec.sparse());
-    }
-    if let Some(n) = &args.name {
-        spec = quote!(#spec.named(#n));
-    }
+    let spec = crate::collection::index_spec(&paths, &descs, args);
     Ok((name, quote!(.index(#spec))))
 }

@@ -1,7 +1,6 @@
 //! Generic nested types, rename rules and skipped fields.
 use less_db::Schema;
 use less_db::schema::node::t;
-use less_db::typed::Schema as _;
 use serde::Serialize;
 
 #[derive(Schema, Serialize)]
