@@ -9,7 +9,7 @@ use super::types::{Condition, Filter, Operator};
 /// Rank of a JSON type in the total order `null < bool < number < string < array <
 /// object`. Null first matches SQLite, which sorts NULL before every value, so an
 /// index scan and an in-memory sort agree.
-fn type_rank(v: &Value) -> u8 {
+pub(crate) fn type_rank(v: &Value) -> u8 {
     match v {
         Value::Null => 0,
         Value::Bool(_) => 1,

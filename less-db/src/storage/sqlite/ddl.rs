@@ -147,15 +147,7 @@ pub(super) struct IndexColumn {
 /// Rank of a JSON type in the query engine's value order (`null < bool < number <
 /// string < array < object`), as [`type_rank_expr`] computes it.
 pub(super) fn type_rank(v: &serde_json::Value) -> i64 {
-    use serde_json::Value;
-    match v {
-        Value::Null => 0,
-        Value::Bool(_) => 1,
-        Value::Number(_) => 2,
-        Value::String(_) => 3,
-        Value::Array(_) => 4,
-        Value::Object(_) => 5,
-    }
+    i64::from(crate::query::operators::type_rank(v))
 }
 
 /// SQL expression of the type rank of a data field; 0 for null and missing. SQLite
