@@ -63,6 +63,12 @@ pub fn now_iso() -> String {
 /// `updatedAt` always does. Properties the schema does not name are dropped; values of
 /// the wrong type are left for validation to report.
 pub fn autofill(schema: &SchemaNode, data: &Value, opts: &AutofillOptions) -> Value {
+    autofill_owned(schema, data.clone(), opts)
+}
+
+/// [`autofill`] taking the data by value: the write path owns its input, so nothing
+/// is copied.
+pub(crate) fn autofill_owned(schema: &SchemaNode, data: Value, opts: &AutofillOptions) -> Value {
     let now = opts.now.clone().unwrap_or_else(now_iso);
     Filler { opts, now }.node(schema, data)
 }
@@ -71,6 +77,15 @@ pub fn autofill(schema: &SchemaNode, data: &Value, opts: &AutofillOptions) -> Va
 /// is kept, `updatedAt` is refreshed, keys of new nested items are generated).
 pub fn autofill_for_update(schema: &SchemaNode, data: &Value, opts: &AutofillOptions) -> Value {
     autofill(schema, data, opts)
+}
+
+/// [`autofill_for_update`] taking the data by value.
+pub(crate) fn autofill_for_update_owned(
+    schema: &SchemaNode,
+    data: Value,
+    opts: &AutofillOptions,
+) -> Value {
+    autofill_owned(schema, data, opts)
 }
 
 struct Filler<'a> {
@@ -86,26 +101,26 @@ impl Filler<'_> {
             .map_or_else(generate_uuid, |g| g())
     }
 
-    fn node(&self, schema: &SchemaNode, value: &Value) -> Value {
+    fn node(&self, schema: &SchemaNode, value: Value) -> Value {
         match (schema, value) {
             (SchemaNode::Optional(_), Value::Null) => Value::Null,
-            (SchemaNode::Optional(inner), _) => self.node(inner, value),
+            (SchemaNode::Optional(inner), value) => self.node(inner, value),
             (SchemaNode::Key, Value::String(s)) if s.is_empty() => Value::String(self.new_id()),
             (SchemaNode::UpdatedAt, _) => Value::String(self.now.clone()),
             (SchemaNode::Object(props), Value::Object(map)) => self.object(props, map),
             (SchemaNode::Array(item), Value::Array(items)) => {
-                Value::Array(items.iter().map(|v| self.node(item, v)).collect())
+                Value::Array(items.into_iter().map(|v| self.node(item, v)).collect())
             }
             (SchemaNode::Record(item), Value::Object(map)) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), self.node(item, v)))
+                map.into_iter()
+                    .map(|(k, v)| (k, self.node(item, v)))
                     .collect(),
             ),
-            (SchemaNode::Union(variants), _) => match pick_variant(variants, value) {
+            (SchemaNode::Union(variants), value) => match pick_variant(variants, &value) {
                 Some(v) => self.node(v, value),
-                None => value.clone(),
+                None => value,
             },
-            _ => value.clone(),
+            (_, value) => value,
         }
     }
 
@@ -121,18 +136,23 @@ impl Filler<'_> {
     fn object(
         &self,
         props: &std::collections::BTreeMap<String, SchemaNode>,
-        map: &Map<String, Value>,
+        map: Map<String, Value>,
     ) -> Value {
+        // Values for absent properties are made after the present ones are filled, so
+        // generated ids come out in document order.
+        let absent: Vec<(&String, &SchemaNode)> = props
+            .iter()
+            .filter(|(k, _)| !map.contains_key(k.as_str()))
+            .collect();
         let mut out = Map::with_capacity(props.len());
         for (k, v) in map {
-            if let Some(s) = props.get(k) {
-                out.insert(k.clone(), self.node(s, v));
+            if let Some(s) = props.get(&k) {
+                let filled = self.node(s, v);
+                out.insert(k, filled);
             }
         }
-        for (k, s) in props {
-            if !map.contains_key(k)
-                && let Some(v) = self.missing(s)
-            {
+        for (k, s) in absent {
+            if let Some(v) = self.missing(s) {
                 out.insert(k.clone(), v);
             }
         }

@@ -689,7 +689,7 @@ pub fn prepare_remote_tombstone(
 /// Calls into the schema and collection modules, gathered in one place.
 mod seams {
     use super::*;
-    use crate::collection::{AutofillOptions, autofill, autofill_for_update};
+    use crate::collection::{AutofillOptions, autofill_for_update_owned, autofill_owned};
 
     pub(super) fn validate(def: &CollectionDef, data: Value) -> Result<Value> {
         Ok(crate::schema::validate(&def.current_schema, data)?)
@@ -709,7 +709,7 @@ mod seams {
             }
             (_, data) => data,
         };
-        autofill(&def.current_schema, &data, &AutofillOptions::at(now))
+        autofill_owned(&def.current_schema, data, &AutofillOptions::at(now))
     }
 
     /// A replacement of `existing`: its immutable auto-fields carried over where the new
@@ -735,9 +735,9 @@ mod seams {
                 }
             }
         }
-        autofill_for_update(
+        autofill_for_update_owned(
             &def.current_schema,
-            &Value::Object(map),
+            Value::Object(map),
             &AutofillOptions::at(now),
         )
     }
