@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::{DateTime, TimeZone, Utc};
-use less_db::error::{LessDbError, StorageError};
+use less_db::error::{LessDbError, SchemaError, StorageError};
 use less_db::prelude::*;
 use less_db::storage::traits::{StorageRead, StorageWrite};
 use less_db::typed::{Bytes, Document};
@@ -380,6 +380,35 @@ fn file_databases_keep_records_across_opens() {
     let db = Database::open(&path, [User::def()]).unwrap();
     let got = db.collection::<User>().get(&id).unwrap().unwrap();
     assert_eq!(got.email, "ada@x.io");
+}
+
+#[test]
+fn a_row_edited_behind_the_library_reads_with_the_engine_error() {
+    let dir = TempDir::new("edited");
+    let path = dir.path().join("app.db");
+    let [edited, intact] = {
+        let db = Database::open(&path, [User::def()]).unwrap();
+        let users = db.collection::<User>();
+        ["a@x.io", "b@x.io"].map(|e| users.put(&user(e, Some(30), Role::Member)).unwrap().id)
+    };
+    // Another program rewrites a row: still JSON (the expression indexes make SQLite
+    // refuse anything else), but no longer a `User`. A typed read must report it, not
+    // make up a struct or panic.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE records_users SET data = json_set(data, '$.age', 'thirty') WHERE id = ?1",
+            [&edited],
+        )
+        .unwrap();
+    let db = Database::open(&path, [User::def()]).unwrap();
+    let users = db.collection::<User>();
+    let got = users.get(&edited);
+    assert!(
+        matches!(got, Err(LessDbError::Schema(SchemaError::Serialize { ref path, .. })) if path.contains(&edited)),
+        "{got:?}"
+    );
+    assert_eq!(users.get(&intact).unwrap().unwrap().email, "b@x.io");
 }
 
 // ---------------------------------------------------------------------------------

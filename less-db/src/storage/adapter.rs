@@ -92,6 +92,20 @@ fn with_meta(
     StoredRecordWithMeta::from_serialized(record, was_migrated, original_version)
 }
 
+impl Adapter<crate::storage::sqlite::SqliteBackend> {
+    /// The stored version, deleted flag and undecoded data text of the record `id`,
+    /// for readers that deserialize it into their own type (the typed layer). It is
+    /// what the row holds: no migration, and tombstones are included.
+    pub(crate) fn data_text(
+        &self,
+        def: &CollectionDef,
+        id: &str,
+    ) -> Result<Option<crate::storage::sqlite::DataText>> {
+        self.ensure_ready(def)?;
+        self.backend.get_data_text(&def.name, id)
+    }
+}
+
 impl<B: StorageBackend> Adapter<B> {
     /// An adapter with no collections; call `initialize` before use.
     pub fn new(backend: B) -> Self {

@@ -32,9 +32,21 @@ use crate::types::SerializedRecord;
 use conn::{SharedConn, sql_err};
 use row::{RawRow, encode_json, json_to_sql};
 
+/// A row's data as stored, before decoding: see `SqliteBackend::get_data_text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DataText {
+    /// The schema version the data is at (as stored; not checked).
+    pub version: i64,
+    pub deleted: bool,
+    /// The record's JSON text.
+    pub data: String,
+}
+
 /// The prepared SQL texts of one collection's table.
 struct Table {
     get: String,
+    /// The version, deleted flag and data text of one row: what a typed read needs.
+    get_data: String,
     /// Inserts a row unless its id exists (then changes nothing).
     insert_new: String,
     /// Rewrites a row whose `deleted` flag stays as it is.
@@ -72,6 +84,7 @@ impl Table {
             "deleted = 1 AND deleted_at IS NOT NULL AND julianday(deleted_at) < julianday(?1)";
         Self {
             get: format!("SELECT {cols} FROM {t} WHERE id = ?1"),
+            get_data: format!("SELECT version, deleted, data FROM {t} WHERE id = ?1"),
             // An upsert keeps the rowid, so scan order stays insertion order. `+deleted`
             // keeps the planner on the table itself (rowid order, no sort) rather than on
             // a user index that leads with `deleted`.
@@ -352,6 +365,31 @@ impl SqliteBackend {
         id: &str,
     ) -> Result<Option<SerializedRecord>, LessDbError> {
         self.read_record(collection, id, RawRow::read_for_remote)
+    }
+
+    /// The version, deleted flag and undecoded data text of the row `id`: a reader that
+    /// deserializes the text into its own type skips the CRDT bytes and the
+    /// intermediate `serde_json::Value`.
+    pub(crate) fn get_data_text(
+        &self,
+        collection: &str,
+        id: &str,
+    ) -> Result<Option<DataText>, LessDbError> {
+        let table = self.table(collection)?;
+        let guard = self.conn.lock();
+        let mut stmt = guard
+            .conn
+            .prepare_cached(&table.get_data)
+            .map_err(sql_err)?;
+        stmt.query_row([id], |row| {
+            Ok(DataText {
+                version: row.get(0)?,
+                deleted: row.get(1)?,
+                data: row.get(2)?,
+            })
+        })
+        .optional()
+        .map_err(sql_err)
     }
 
     /// One row by id through `read`, decoded outside the connection lock.

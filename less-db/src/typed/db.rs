@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::Document;
 use super::query::{Set, TypedQuery, Where, patch_object};
+use super::{Document, normalize_dates, serde_value};
 use crate::collection::CollectionDef;
 use crate::error::{LessDbError, Result, SchemaError, StorageError};
 use crate::query::types::{Query, QueryResult};
 use crate::reactive::{ReactiveAdapter, Subscription};
-use crate::schema::node::{CREATED_AT_FIELD, ID_FIELD, UPDATED_AT_FIELD};
+use crate::schema::node::{CREATED_AT_FIELD, ID_FIELD, SchemaNode, UPDATED_AT_FIELD};
 use crate::storage::adapter::{Adapter, MigrationProgress};
 use crate::storage::sqlite::SqliteBackend;
 use crate::storage::traits::{StorageRead, StorageWrite};
@@ -139,7 +139,7 @@ impl<T: Document> Collection<T> {
     /// `createdAt` (kept on a replacement) and `updatedAt`, whatever `value` holds.
     /// Returns the record as stored.
     pub fn put(&self, value: &T) -> Result<T> {
-        let data = write_form(value)?;
+        let data = self.write_form(value)?;
         let stored = self.adapter.put(&self.def, data, &PutOptions::default())?;
         self.decode(stored)
     }
@@ -147,6 +147,21 @@ impl<T: Document> Collection<T> {
     /// The live record with key `id`, migrated to the current version if it was stored
     /// at an older one (and stored back).
     pub fn get(&self, id: &str) -> Result<Option<T>> {
+        let Some(row) = self.adapter.inner().data_text(&self.def, id)? else {
+            return Ok(None);
+        };
+        if row.deleted {
+            return Ok(None);
+        }
+        // The common case, a record at the current version, goes from the stored text
+        // straight to `T`. Anything else (an older version to migrate, text that does
+        // not read as `T`) takes the engine's read, which migrates and reports errors in
+        // its own terms.
+        if row.version == i64::from(self.def.current_version)
+            && let Ok(value) = serde_json::from_str::<T>(&row.data)
+        {
+            return Ok(Some(value));
+        }
         self.adapter
             .get(&self.def, id, &GetOptions::default())?
             .map(|r| self.decode(r))
@@ -175,7 +190,7 @@ impl<T: Document> Collection<T> {
             id: id.to_string(),
         })?;
         change(&mut value);
-        let mut data = write_form(&value)?;
+        let mut data = self.write_form(&value)?;
         if let Value::Object(map) = &mut data {
             map.insert(ID_FIELD.into(), Value::String(id.to_string()));
         }
@@ -195,7 +210,7 @@ impl<T: Document> Collection<T> {
     pub fn bulk_put<'a>(&self, values: impl IntoIterator<Item = &'a T>) -> Result<TypedBatch<T>> {
         let data = values
             .into_iter()
-            .map(write_form)
+            .map(|v| self.write_form(v))
             .collect::<Result<Vec<_>>>()?;
         let batch = self
             .adapter
@@ -314,6 +329,10 @@ impl<T: Document> Collection<T> {
             })
     }
 
+    fn write_form(&self, value: &T) -> Result<Value> {
+        write_form(&self.def.current_schema, value)
+    }
+
     fn decode(&self, record: StoredRecordWithMeta) -> Result<T> {
         decode_record(&self.def.name, record.id, record.data)
     }
@@ -329,9 +348,11 @@ fn decode_record<T: Document>(collection: &str, id: String, data: Value) -> Resu
 }
 
 /// The data a typed write sends: the engine owns the timestamps, and an empty key
-/// asks for a new id.
-fn write_form<T: Document>(value: &T) -> Result<Value> {
-    let mut data = value.to_record()?;
+/// asks for a new id. `schema` is the definition's (the derive builds it from the
+/// struct), already built: `T::schema()` would allocate the whole tree per record.
+/// The auto-fields go before the dates are rewritten, so theirs are not.
+fn write_form<T: Document>(schema: &SchemaNode, value: &T) -> Result<Value> {
+    let mut data = serde_value(value)?;
     if let Value::Object(map) = &mut data {
         map.shift_remove(CREATED_AT_FIELD);
         map.shift_remove(UPDATED_AT_FIELD);
@@ -339,5 +360,6 @@ fn write_form<T: Document>(value: &T) -> Result<Value> {
             map.shift_remove(ID_FIELD);
         }
     }
+    normalize_dates(schema, &mut data);
     Ok(data)
 }

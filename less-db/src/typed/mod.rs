@@ -200,16 +200,21 @@ pub mod __private {
 /// The JSON form of `value` as records store it: serde's form with dates rewritten to
 /// ISO-8601 with milliseconds (what JS writes).
 pub fn to_record_value<T: Schema + Serialize + ?Sized>(value: &T) -> Result<Value, SchemaError> {
-    let mut v = serde_json::to_value(value).map_err(|e| SchemaError::Serialize {
-        path: String::new(),
-        message: e.to_string(),
-    })?;
+    let mut v = serde_value(value)?;
     normalize_dates(&T::schema(), &mut v);
     Ok(v)
 }
 
+/// serde's JSON form of `value`, dates as chrono writes them.
+pub(crate) fn serde_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, SchemaError> {
+    serde_json::to_value(value).map_err(|e| SchemaError::Serialize {
+        path: String::new(),
+        message: e.to_string(),
+    })
+}
+
 /// Rewrites the date strings of `value` (where `schema` has a date) in the JS form.
-fn normalize_dates(schema: &SchemaNode, value: &mut Value) {
+pub(crate) fn normalize_dates(schema: &SchemaNode, value: &mut Value) {
     match (schema, value) {
         (SchemaNode::Date | SchemaNode::CreatedAt | SchemaNode::UpdatedAt, Value::String(s)) => {
             if let Some(t) = crate::schema::validate::parse_iso_date(s) {
