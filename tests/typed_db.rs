@@ -325,6 +325,8 @@ fn typed_writes_are_read_by_the_value_api_with_js_names() {
     assert!(created.ends_with('Z'));
     assert!(data.contains_key("updatedAt"));
     assert!(!data.contains_key("created_at"));
+    // `to_record` gives callers of the value API the stored form of a struct.
+    assert_eq!(ada.to_record().unwrap(), raw.data);
 }
 
 #[test]

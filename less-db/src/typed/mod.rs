@@ -108,7 +108,10 @@ pub trait Document: Schema + Serialize + DeserializeOwned + Send + Sync + 'stati
     fn def() -> Arc<CollectionDef>;
 
     /// The record data of `self` as the engine stores it: dates in the JS form
-    /// (ISO-8601 with milliseconds).
+    /// (ISO-8601 with milliseconds). A convenience for callers of the value API: the
+    /// typed collection builds the same form itself (from the definition's schema,
+    /// which is already built), so overriding this method does not change what it
+    /// stores.
     fn to_record(&self) -> Result<Value, SchemaError> {
         to_record_value(self)
     }
