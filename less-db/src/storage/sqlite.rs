@@ -375,21 +375,18 @@ impl SqliteBackend {
         collection: &str,
         id: &str,
     ) -> Result<Option<DataText>, LessDbError> {
-        let table = self.table(collection)?;
-        let guard = self.conn.lock();
-        let mut stmt = guard
-            .conn
-            .prepare_cached(&table.get_data)
-            .map_err(sql_err)?;
-        stmt.query_row([id], |row| {
-            Ok(DataText {
-                version: row.get(0)?,
-                deleted: row.get(1)?,
-                data: row.get(2)?,
-            })
-        })
-        .optional()
-        .map_err(sql_err)
+        self.row_by_id(
+            collection,
+            id,
+            |t| &t.get_data,
+            |row| {
+                Ok(DataText {
+                    version: row.get(0)?,
+                    deleted: row.get(1)?,
+                    data: row.get(2)?,
+                })
+            },
+        )
     }
 
     /// One row by id through `read`, decoded outside the connection lock.
@@ -399,13 +396,22 @@ impl SqliteBackend {
         id: &str,
         read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<RawRow>,
     ) -> Result<Option<SerializedRecord>, LessDbError> {
-        let table = self.table(collection)?;
-        let raw = {
-            let guard = self.conn.lock();
-            let mut stmt = guard.conn.prepare_cached(&table.get).map_err(sql_err)?;
-            stmt.query_row([id], read).optional().map_err(sql_err)?
-        };
+        let raw = self.row_by_id(collection, id, |t| &t.get, read)?;
         raw.map(|r| r.decode(collection)).transpose()
+    }
+
+    /// The row `id` read by the table's statement `sql`, under the connection lock.
+    fn row_by_id<T>(
+        &self,
+        collection: &str,
+        id: &str,
+        sql: fn(&Table) -> &String,
+        read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, LessDbError> {
+        let table = self.table(collection)?;
+        let guard = self.conn.lock();
+        let mut stmt = guard.conn.prepare_cached(sql(&table)).map_err(sql_err)?;
+        stmt.query_row([id], read).optional().map_err(sql_err)
     }
 
     pub fn put_record(&self, record: &SerializedRecord) -> Result<(), LessDbError> {
